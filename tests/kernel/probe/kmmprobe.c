@@ -53,7 +53,8 @@ static void probe_constants(void)
 	pr_info("PAGE_SIZE=%lu PAGE_SHIFT=%d MAX_ORDER=%d MAX_ORDER_NR_PAGES=%lu\n", PAGE_SIZE,
 		PAGE_SHIFT, MAX_ORDER, (unsigned long)MAX_ORDER_NR_PAGES);
 	pr_info("PAGE_OFFSET=%px VMALLOC_START=%px VMALLOC_END=%px VMEMMAP_START=%px\n",
-		(void *)PAGE_OFFSET, (void *)VMALLOC_START, (void *)VMALLOC_END, (void *)VMEMMAP_START);
+		(void *)PAGE_OFFSET, (void *)VMALLOC_START, (void *)VMALLOC_END,
+		(void *)VMEMMAP_START);
 	pr_info("KMALLOC_MIN_SIZE=%d KMALLOC_MAX_CACHE_SIZE=%lu KMALLOC_MAX_SIZE=%lu ZERO_SIZE_PTR=%px\n",
 		KMALLOC_MIN_SIZE, KMALLOC_MAX_CACHE_SIZE, KMALLOC_MAX_SIZE, ZERO_SIZE_PTR);
 	pr_info("config DEBUG_ATOMIC_SLEEP=%d PREEMPT_COUNT=%d SLUB=%d SLUB_DEBUG=%d\n",
@@ -88,8 +89,8 @@ static void probe_constants(void)
 
 static void probe_orders(void)
 {
-	static const unsigned long sizes[] = { 1, 4095, 4096, 4097, 8192, 8193, 65536, 1UL << 20,
-					       4UL << 20 };
+	static const unsigned long sizes[] = { 1,    4095,  4096,      4097,	 8192,
+					       8193, 65536, 1UL << 20, 4UL << 20 };
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++)
@@ -119,8 +120,9 @@ static void probe_pages(void)
 	if (p3) {
 		split_page(p3, 3);
 		pr_info("split_page order=3 counts=%d,%d,%d,%d,%d,%d,%d,%d\n", page_count(p3),
-			page_count(p3 + 1), page_count(p3 + 2), page_count(p3 + 3), page_count(p3 + 4),
-			page_count(p3 + 5), page_count(p3 + 6), page_count(p3 + 7));
+			page_count(p3 + 1), page_count(p3 + 2), page_count(p3 + 3),
+			page_count(p3 + 4), page_count(p3 + 5), page_count(p3 + 6),
+			page_count(p3 + 7));
 		for (i = 0; i < 8; i++)
 			__free_page(p3 + i);
 	}
@@ -148,8 +150,8 @@ static void probe_pages(void)
 		struct page *p = alloc_pages(gfp, 0);
 
 		if (p) {
-			pr_info("alloc_pages %s zone=%s below_limit=%d\n", i ? "GFP_DMA" : "GFP_DMA32",
-				page_zone(p)->name,
+			pr_info("alloc_pages %s zone=%s below_limit=%d\n",
+				i ? "GFP_DMA" : "GFP_DMA32", page_zone(p)->name,
 				page_to_phys(p) < (i ? (16UL << 20) : (4UL << 30)));
 			__free_page(p);
 		}
@@ -175,9 +177,10 @@ static void probe_pages(void)
 
 static void probe_kmalloc(void)
 {
-	static const size_t sizes[] = { 1, 8, 9, 16, 17, 32, 33, 64, 65, 96, 97, 128, 129, 192, 193,
-					256, 257, 512, 513, 1024, 1025, 2048, 2049, 4096, 4097, 8192,
-					8193, 16384, 16385, 65536 };
+	static const size_t sizes[] = { 1,    8,    9,	  16,	 17,	32,   33,   64,
+					65,   96,   97,	  128,	 129,	192,  193,  256,
+					257,  512,  513,  1024,	 1025,	2048, 2049, 4096,
+					4097, 8192, 8193, 16384, 16385, 65536 };
 	size_t huge = SIZE_MAX / 2;
 	void *p;
 	int i;

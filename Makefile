@@ -1,0 +1,62 @@
+# kmm - top-level entry points. The README's two commands:
+#   make demo    build, then run the demo on the default machine
+#   make test    install missing Debian packages, build, run every test suite
+#
+# Build flavours live in their own folders: build/ (release), build-asan/ (ASan+UBSan),
+# build-tsan/ (TSan, stress tests).
+
+JOBS ?= $(shell nproc)
+CMAKE ?= cmake
+
+.PHONY: all demo deps build build-debug build-asan build-tsan test test-release test-asan \
+	test-tsan bench format-check install clean
+
+all: build
+
+deps:
+	./scripts/install-deps.sh
+
+build:
+	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=Release
+	$(CMAKE) --build build -j$(JOBS)
+
+build-debug:
+	$(CMAKE) -S . -B build-debug -DCMAKE_BUILD_TYPE=Debug
+	$(CMAKE) --build build-debug -j$(JOBS)
+
+build-asan:
+	$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKMM_SANITIZE=address \
+		-DKMM_BUILD_BENCH=OFF
+	$(CMAKE) --build build-asan -j$(JOBS)
+
+build-tsan:
+	$(CMAKE) -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DKMM_SANITIZE=thread \
+		-DKMM_BUILD_BENCH=OFF
+	$(CMAKE) --build build-tsan -j$(JOBS)
+
+demo: deps build
+	./build/tools/kmm demo
+
+test-release: build
+	ctest --test-dir build --output-on-failure -j$(JOBS)
+
+test-asan: build-asan
+	ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+
+# TSan runs the multi-threaded tests: the stress suite and the unit tests that race.
+test-tsan: build-tsan
+	ctest --test-dir build-tsan --output-on-failure -j$(JOBS) -L "stress|unit"
+
+format-check:
+	./scripts/format-check.sh
+
+test: deps format-check test-release test-asan test-tsan
+
+bench: build
+	./scripts/bench.sh
+
+install: build
+	$(CMAKE) --install build
+
+clean:
+	rm -rf build build-debug build-asan build-tsan

@@ -1,0 +1,15 @@
+#!/bin/sh
+# Installs the Debian packages kmm needs to build, test and benchmark.
+# Safe to run again: packages already present are skipped.
+set -e
+PKGS="build-essential cmake pkg-config libcmocka-dev clang clang-format-14 libclang-rt-14-dev valgrind \
+libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

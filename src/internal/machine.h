@@ -1,0 +1,42 @@
+/*
+ * machine.h - the simulated machine's physical side (defined in machine.c): the RAM file,
+ * kmm's private view of all physical memory, and the boot generation.
+ *
+ * phys_view maps the whole RAM file once, outside the kernel window, so kmm itself (zeroing a
+ * high-memory page, a device engine doing DMA) can reach any frame; drivers never see it.
+ */
+#ifndef KMM_INTERNAL_MACHINE_H
+#define KMM_INTERNAL_MACHINE_H
+
+#include <kmm/kmm.h>
+#include "os.h"
+
+struct kmm_machine {
+	bool booted;
+	unsigned long generation; /* bumped at every boot; stale thread caches compare it */
+	int ram_fd; /* the RAM memfd: file offset = phys - PHYS_OFFSET */
+	unsigned long long ram_bytes;
+	unsigned char *phys_view; /* kmm's own mapping of all of RAM */
+	void *window; /* host reservation backing the kernel window */
+	size_t window_len;
+	size_t memmap_len; /* bytes of mem_map */
+	unsigned long reserved_pages; /* frames kept back at boot (firmware area) */
+	unsigned long long dma_limit; /* ZONE_DMA ends at PHYS_OFFSET + dma_limit */
+	unsigned long long dma32_limit; /* ZONE_DMA32 end, 0 when the profile has none */
+};
+
+extern KMM_HIDDEN struct kmm_machine kmm_machine;
+
+/* kmm's private pointer to the byte at physical address @phys (which must be RAM). */
+static inline void *machine_phys_ptr(phys_addr_t phys)
+{
+	return kmm_machine.phys_view + (phys - kmm_layout.phys_offset);
+}
+
+/* Hooks other files provide for boot and shutdown. */
+KMM_HIDDEN void context_reset(void);
+KMM_HIDDEN void memmap_init(void);
+KMM_HIDDEN void resource_init_ram(void);
+KMM_HIDDEN void resource_exit(void);
+
+#endif /* KMM_INTERNAL_MACHINE_H */

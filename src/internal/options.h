@@ -1,0 +1,26 @@
+/*
+ * options.h - kmm's run-time options (defined in options.c).
+ *
+ * One table holds every option: name, default, description. Values are read once at boot from
+ * KMM_OPTIONS ("name=value,...") and the config; hot paths read the fields of kmm_opts directly.
+ */
+#ifndef KMM_INTERNAL_OPTIONS_H
+#define KMM_INTERNAL_OPTIONS_H
+
+#include "os.h"
+
+struct kmm_opts {
+	long report_abort; /* abort() after the first report */
+	long gfp_wait_ms; /* how long a sleeping allocation waits for frees before failing */
+	long pcp_high; /* pages a thread caches per zone and order before giving back */
+	long pcp_batch; /* pages moved between a thread cache and its zone at once */
+	long might_sleep_once; /* report each might_sleep call site only once */
+	long reserve_low_mb; /* MiB at the bottom of RAM reserved for "firmware" (x86) */
+};
+
+extern KMM_HIDDEN struct kmm_opts kmm_opts;
+
+/* Reset every option to its default, then apply @text ("name=value,..."); -EINVAL on error. */
+KMM_HIDDEN int options_load(const char *text);
+
+#endif /* KMM_INTERNAL_OPTIONS_H */

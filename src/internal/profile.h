@@ -1,0 +1,50 @@
+/*
+ * profile.h - a machine profile: the data that distinguishes x86_32, arm32 and x86_64
+ * (defined in profiles.c), and the layout computed from it for a RAM size (layout.c).
+ */
+#ifndef KMM_INTERNAL_PROFILE_H
+#define KMM_INTERNAL_PROFILE_H
+
+#include <kmm/layout.h>
+#include "os.h"
+
+struct profile {
+	const char *name;
+	unsigned long page_offset; /* the real kernel's PAGE_OFFSET */
+	unsigned long long phys_offset;
+	unsigned long long lowmem_max; /* RAM the linear map may hold; 0 for all of it */
+	unsigned long vmalloc_offset; /* gap between high_memory and VMALLOC_START */
+	unsigned long vmalloc_align; /* VMALLOC_START alignment; 0 for none */
+	unsigned long vmalloc_end; /* fixed VMALLOC_END; 0 when computed */
+	unsigned long long vmalloc_size; /* with no fixed end: the area's size */
+	bool pkmap_below_fixmap; /* x86_32: pkmap just under the fixmap, vmalloc under it */
+	unsigned long pkmap_base; /* fixed PKMAP_BASE (arm32) */
+	unsigned int last_pkmap; /* pkmap slots; 0 for no high memory */
+	unsigned long pmd_size; /* pkmap base alignment on x86_32 */
+	unsigned long fixaddr_start; /* fixed FIXADDR_START; 0 when computed from the slots */
+	unsigned long fixaddr_top; /* fixed FIXADDR_TOP; 0 when placed after vmalloc */
+	unsigned long fixmap_gap; /* with no fixed top: gap between VMALLOC_END and fixmap */
+	unsigned long modules_vaddr;
+	unsigned long modules_end;
+	unsigned long long window_end; /* fixed end (4 GiB): the window may sit at its real place;
+					 * 0: computed, and the window goes anywhere */
+	unsigned long long max_mem;
+	unsigned long long dma_limit; /* bytes of RAM in ZONE_DMA */
+	unsigned long long dma32_limit; /* physical end of ZONE_DMA32; 0 for none */
+	bool reserve_low; /* keep the firmware area at the bottom of RAM reserved */
+};
+
+/* Fixmap: a few named slots, then KM_MAX_IDX kmap_local slots per CPU. */
+#define FIX_NAMED_SLOTS 16
+#define KM_MAX_IDX 16
+
+KMM_HIDDEN const struct profile *profile_find(const char *name);
+
+/* Fill @layout for @profile with @ram bytes and @cpus CPUs, in the profile's own addresses. */
+KMM_HIDDEN int layout_compute(const struct profile *profile, unsigned long long ram,
+			      unsigned int cpus, struct kmm_layout *layout);
+
+/* Move every address of @layout by @delta (host address minus model address). */
+KMM_HIDDEN void layout_shift(struct kmm_layout *layout, long delta);
+
+#endif /* KMM_INTERNAL_PROFILE_H */

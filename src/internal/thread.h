@@ -1,0 +1,37 @@
+/*
+ * thread.h - the state kmm keeps for each host thread that enters it (defined in thread.c).
+ *
+ * A thread gets its struct kmm_thread on its first call into kmm; it is bound to a simulated
+ * CPU then, given a simulated pid and a name, and freed (its page cache drained) when the
+ * thread exits. Only the owning thread writes its fields, except drain requests, which others
+ * post through the global drain counter.
+ */
+#ifndef KMM_INTERNAL_THREAD_H
+#define KMM_INTERNAL_THREAD_H
+
+#include <kmm/context.h>
+#include "zone.h"
+
+struct kmm_thread {
+	unsigned int preempt_count;
+	bool irqs_disabled;
+	unsigned int cpu;
+	int pid;
+	char comm[TASK_COMM_LEN];
+	struct pcp_cache pcp;
+};
+
+extern KMM_HIDDEN __thread struct kmm_thread *kmm_thread_self
+	__attribute__((tls_model("initial-exec")));
+
+KMM_HIDDEN struct kmm_thread *thread_create(void);
+
+/* The calling thread's state, created on first use. */
+static inline struct kmm_thread *thread_current(void)
+{
+	struct kmm_thread *t = kmm_thread_self;
+
+	return __builtin_expect(t != NULL, 1) ? t : thread_create();
+}
+
+#endif /* KMM_INTERNAL_THREAD_H */

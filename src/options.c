@@ -1,0 +1,149 @@
+/*
+ * options.c - the table of run-time options, their parsing and printing.
+ *
+ * Options are plain longs in struct kmm_opts. They are set at boot and may be changed later by
+ * kmm_option_set(); readers take a relaxed view (a changed option takes effect "soon").
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kmm/kmm.h>
+#include "internal/options.h"
+
+struct option_desc {
+	const char *name;
+	long *value;
+	long def;
+	const char *description;
+};
+
+struct kmm_opts kmm_opts;
+
+static const struct option_desc options[] = {
+	{ "report_abort", &kmm_opts.report_abort, 0,
+	  "abort the process after a report instead of repairing and continuing" },
+	{ "gfp_wait_ms", &kmm_opts.gfp_wait_ms, 1000,
+	  "how long a GFP_KERNEL allocation waits for memory to be freed before it fails" },
+	{ "pcp_high", &kmm_opts.pcp_high, 96,
+	  "free pages a thread keeps cached per zone and order (orders 0-3)" },
+	{ "pcp_batch", &kmm_opts.pcp_batch, 32,
+	  "pages moved between a thread's cache and the zone in one go" },
+	{ "might_sleep_once", &kmm_opts.might_sleep_once, 1,
+	  "report a sleeping call in atomic context once per call site" },
+	{ "reserve_low_mb", &kmm_opts.reserve_low_mb, 1,
+	  "MiB of RAM at physical address 0 kept reserved on x86, as firmware areas are" },
+};
+
+#define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+static const struct option_desc *find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NR_OPTIONS; i++)
+		if (strlen(options[i].name) == len && strncmp(options[i].name, name, len) == 0)
+			return &options[i];
+	return NULL;
+}
+
+static int parse_long(const char *text, size_t len, long *out)
+{
+	char buf[32];
+	char *end;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	errno = 0;
+	*out = strtol(buf, &end, 0);
+	return (errno || *end) ? -EINVAL : 0;
+}
+
+static int apply(const char *name, size_t name_len, const char *value, size_t value_len)
+{
+	const struct option_desc *o = find(name, name_len);
+	long v;
+
+	if (!o || parse_long(value, value_len, &v))
+		return -EINVAL;
+	__atomic_store_n(o->value, v, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int options_load(const char *text)
+{
+	for (size_t i = 0; i < NR_OPTIONS; i++)
+		*options[i].value = options[i].def;
+	while (text && *text) {
+		const char *comma = strchr(text, ',');
+		size_t len = comma ? (size_t)(comma - text) : strlen(text);
+		const char *eq = memchr(text, '=', len);
+
+		if (len && (!eq || apply(text, (size_t)(eq - text), eq + 1,
+					 len - (size_t)(eq - text) - 1)))
+			return -EINVAL;
+		text = comma ? comma + 1 : text + len;
+	}
+	return 0;
+}
+
+long kmm_option(const char *name)
+{
+	const struct option_desc *o = find(name, strlen(name));
+
+	return o ? __atomic_load_n(o->value, __ATOMIC_RELAXED) : 0;
+}
+
+int kmm_option_set(const char *name, const char *value)
+{
+	return apply(name, strlen(name), value, strlen(value));
+}
+
+void kmm_options_print(FILE *out)
+{
+	for (size_t i = 0; i < NR_OPTIONS; i++)
+		fprintf(out, "%-18s %8ld  (default %ld)  %s\n", options[i].name,
+			kmm_option(options[i].name), options[i].def, options[i].description);
+}
+
+int kmm_parse_size(const char *text, unsigned long long *bytes)
+{
+	char *end;
+	unsigned long long v;
+	unsigned int shift = 0;
+
+	if (!text || !*text)
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(text, &end, 0);
+	if (errno || end == text)
+		return -EINVAL;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case '\0':
+		break;
+	default:
+		return -EINVAL;
+	}
+	if ((*end == 'B' || *end == 'b') && shift)
+		end++;
+	if (*end || (shift && v > (~0ULL >> shift)))
+		return -EINVAL;
+	*bytes = v << shift;
+	return 0;
+}

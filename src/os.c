@@ -1,0 +1,101 @@
+/*
+ * os.c - the one door to the host: address-space reservations, shared mappings of memory
+ * files, protections, metadata memory. Everything here is a thin, checked system call; no
+ * locking (the kernel serialises the calls) and callable from any thread.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "internal/os.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+void *os_reserve(size_t len, unsigned long hint, bool anywhere)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+	void *p = MAP_FAILED;
+
+	if (hint) {
+		p = mmap((void *)hint, len, PROT_NONE, flags | MAP_FIXED_NOREPLACE, -1, 0);
+		/* Kernels before 4.17 ignore the flag and may place the mapping elsewhere. */
+		if (p != MAP_FAILED && (unsigned long)p != hint) {
+			munmap(p, len);
+			p = MAP_FAILED;
+		}
+	}
+	if (p == MAP_FAILED && anywhere)
+		p = mmap(NULL, len, PROT_NONE, flags, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void os_release(void *addr, size_t len)
+{
+	if (addr)
+		munmap(addr, len);
+}
+
+int os_map_shared(void *addr, size_t len, int fd, off_t offset)
+{
+	void *p = mmap(addr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, offset);
+
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+int os_unmap_to_reserved(void *addr, size_t len)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED;
+	void *p = mmap(addr, len, PROT_NONE, flags, -1, 0);
+
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+int os_protect(void *addr, size_t len, int prot)
+{
+	return mprotect(addr, len, prot) ? -errno : 0;
+}
+
+void *os_alloc(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void os_free(void *addr, size_t len)
+{
+	if (addr)
+		munmap(addr, len);
+}
+
+int os_memfd(const char *name, size_t size)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)size)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+void os_close(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+int os_discard(int fd, off_t offset, size_t len)
+{
+	int mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+
+	return fallocate(fd, mode, offset, (off_t)len) ? -errno : 0;
+}

@@ -1,0 +1,589 @@
+/*
+ * page_alloc.c - the buddy page allocator.
+ *
+ * Each zone keeps MAX_ORDER + 1 free lists; a free block of 2^order pages starts at a pfn
+ * aligned to 2^order and its buddy is the block at pfn ^ 2^order. Allocation takes the
+ * smallest block large enough and splits it, returning the unused halves to lower lists;
+ * freeing merges a block with its buddy for as long as the buddy is free and of the same order.
+ * The head page of a free block carries PG_buddy and its order in page->private.
+ *
+ * Orders 0..PCP_MAX_ORDER go through the calling thread's page cache (pcp.c) first; the slow
+ * path (reserves, shrinkers, sleeping) is in reclaim.c.
+ *
+ * Locks: zone->lock guards a zone's free lists and free_pages; it is taken alone, never
+ * nested with another zone's lock. All entry points may be called from any thread; only
+ * allocations with __GFP_DIRECT_RECLAIM may sleep.
+ */
+#include <string.h>
+
+#include <kmm/context.h>
+#include <kmm/fault_inject.h>
+#include <kmm/page_alloc.h>
+#include "internal/assert.h"
+#include "internal/list.h"
+#include "internal/machine.h"
+#include "internal/memmap.h"
+#include "internal/options.h"
+#include "internal/report.h"
+#include "internal/zone.h"
+
+struct zone zones[MAX_NR_ZONES];
+
+static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "HighMem" };
+
+/* Kernel default lowmem_reserve_ratio for DMA, DMA32, Normal, HighMem. */
+static const unsigned long lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0 };
+
+/* Flags that must be clear on a page being freed (the kernel's PAGE_FLAGS_CHECK_AT_FREE). */
+#define PAGE_FLAGS_CHECK_AT_FREE                                                        \
+	((1UL << PG_locked) | (1UL << PG_lru) | (1UL << PG_active) | (1UL << PG_slab) | \
+	 (1UL << PG_reserved) | (1UL << PG_private) | (1UL << PG_private_2) |           \
+	 (1UL << PG_writeback) | (1UL << PG_unevictable) | (1UL << PG_buddy) | (1UL << PG_pcp))
+
+/* ---------------------------------------------------------------- buddy core */
+
+/* Counters written under zone->lock and read locklessly by watermark checks. */
+static void counter_add(unsigned long *counter, long delta)
+{
+	__atomic_store_n(counter, *counter + (unsigned long)delta, __ATOMIC_RELAXED);
+}
+
+static void set_buddy(struct page *page, unsigned int order)
+{
+	page->private = order;
+	page->flags |= 1UL << PG_buddy;
+}
+
+static void clear_buddy(struct page *page)
+{
+	page->private = 0;
+	page->flags &= ~(1UL << PG_buddy);
+}
+
+static bool is_free_buddy(const struct page *page, unsigned int order)
+{
+	return (page->flags & (1UL << PG_buddy)) && page->private == order;
+}
+
+void __free_one_page(struct zone *zone, struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	counter_add(&zone->free_pages, 1L << order);
+	while (order < MAX_ORDER) {
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
+		struct page *buddy = page + ((long)buddy_pfn - (long)pfn);
+
+		if (buddy_pfn < zone->zone_start_pfn || buddy_pfn >= zone_end_pfn(zone) ||
+		    !is_free_buddy(buddy, order))
+			break;
+		list_del(&buddy->lru);
+		counter_add(&zone->free_area[order].nr_free, -1);
+		clear_buddy(buddy);
+		if (buddy_pfn < pfn) {
+			page = buddy;
+			pfn = buddy_pfn;
+		}
+		order++;
+	}
+	set_buddy(page, order);
+	list_add(&page->lru, &zone->free_area[order].free_list);
+	counter_add(&zone->free_area[order].nr_free, 1);
+}
+
+struct page *__rmqueue(struct zone *zone, unsigned int order)
+{
+	for (unsigned int o = order; o <= MAX_ORDER; o++) {
+		struct free_area *area = &zone->free_area[o];
+		struct page *page;
+
+		if (list_empty(&area->free_list))
+			continue;
+		page = list_first_entry(&area->free_list, struct page, lru);
+		list_del(&page->lru);
+		counter_add(&area->nr_free, -1);
+		clear_buddy(page);
+		/* Give back the upper halves until the block has the requested order. */
+		while (o > order) {
+			struct page *half;
+
+			o--;
+			half = page + (1UL << o);
+			set_buddy(half, o);
+			list_add(&half->lru, &zone->free_area[o].free_list);
+			counter_add(&zone->free_area[o].nr_free, 1);
+		}
+		counter_add(&zone->free_pages, -(1L << order));
+		return page;
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- zones and watermarks */
+
+static enum zone_type gfp_zone(gfp_t gfp)
+{
+	if (gfp & __GFP_DMA)
+		return ZONE_DMA;
+	if ((gfp & __GFP_DMA32) && zone_populated(&zones[ZONE_DMA32]))
+		return ZONE_DMA32;
+	if ((gfp & __GFP_HIGHMEM) && zone_populated(&zones[ZONE_HIGHMEM]))
+		return ZONE_HIGHMEM;
+	if (!zone_populated(&zones[ZONE_NORMAL]) && zone_populated(&zones[ZONE_DMA32]))
+		return ZONE_DMA32;
+	return ZONE_NORMAL;
+}
+
+static bool watermark_ok(struct zone *z, unsigned int order, enum zone_type high,
+			 unsigned int alloc_flags)
+{
+	long min, free_pages;
+
+	if (alloc_flags & ALLOC_NO_WATERMARKS)
+		return true;
+	min = (long)z->watermark[alloc_flags & ALLOC_WMARK_MASK];
+	free_pages = (long)__atomic_load_n(&z->free_pages, __ATOMIC_RELAXED) - (1L << order) + 1;
+	if (alloc_flags & ALLOC_HIGH)
+		min -= min / 2;
+	if (alloc_flags & ALLOC_HARDER)
+		min -= min / 4;
+	if (free_pages <= min + (long)z->lowmem_reserve[high])
+		return false;
+	if (order == 0)
+		return true;
+	for (unsigned int o = order; o <= MAX_ORDER; o++)
+		if (__atomic_load_n(&z->free_area[o].nr_free, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+static struct page *rmqueue(struct zone *z, unsigned int order)
+{
+	struct page *page;
+
+	if (order <= PCP_MAX_ORDER)
+		return pcp_alloc(z, order);
+	pthread_mutex_lock(&z->lock);
+	page = __rmqueue(z, order);
+	pthread_mutex_unlock(&z->lock);
+	return page;
+}
+
+struct page *get_page_from_freelist(unsigned int order, enum zone_type high,
+				    unsigned int alloc_flags)
+{
+	for (int i = (int)high; i >= 0; i--) {
+		struct zone *z = &zones[i];
+		struct page *page;
+
+		if (!zone_populated(z) || !watermark_ok(z, order, high, alloc_flags))
+			continue;
+		page = rmqueue(z, order);
+		if (page)
+			return page;
+	}
+	return NULL;
+}
+
+static void zone_init(enum zone_type type, unsigned long start, unsigned long end)
+{
+	struct zone *z = &zones[type];
+
+	memset(z, 0, sizeof(*z));
+	z->name = zone_names[type];
+	z->zone_start_pfn = start;
+	z->spanned_pages = end > start ? end - start : 0;
+	z->present_pages = z->spanned_pages;
+	pthread_mutex_init(&z->lock, NULL);
+	for (unsigned int o = 0; o <= MAX_ORDER; o++)
+		INIT_LIST_HEAD(&z->free_area[o].free_list);
+	for (unsigned long pfn = start; pfn < end; pfn++)
+		pfn_to_page(pfn)->flags |= (unsigned long)type << ZONES_PGSHIFT;
+}
+
+static unsigned long clamp_pfn(unsigned long pfn, unsigned long lo, unsigned long hi)
+{
+	return pfn < lo ? lo : pfn > hi ? hi : pfn;
+}
+
+static void size_zones(void)
+{
+	unsigned long min = kmm_layout.min_pfn, low = kmm_layout.low_pfn_end;
+	unsigned long end = kmm_layout.pfn_end;
+	unsigned long dma_end = clamp_pfn(min + (kmm_machine.dma_limit >> PAGE_SHIFT), min, low);
+
+	zone_init(ZONE_DMA, min, dma_end);
+	if (kmm_machine.dma32_limit) {
+		unsigned long dma32_end =
+			clamp_pfn(kmm_machine.dma32_limit >> PAGE_SHIFT, dma_end, end);
+
+		zone_init(ZONE_DMA32, dma_end, dma32_end);
+		zone_init(ZONE_NORMAL, dma32_end, end);
+		zone_init(ZONE_HIGHMEM, end, end);
+	} else {
+		zone_init(ZONE_DMA32, dma_end, dma_end);
+		zone_init(ZONE_NORMAL, dma_end, low);
+		zone_init(ZONE_HIGHMEM, low, end);
+	}
+}
+
+void page_alloc_free_range(unsigned long start, unsigned long end)
+{
+	struct zone *z = page_zone(pfn_to_page(start));
+
+	for (unsigned long pfn = start; pfn < end; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		page->flags &= ~(1UL << PG_reserved);
+		page->_refcount = 0;
+	}
+	z->managed_pages += end - start;
+	pthread_mutex_lock(&z->lock);
+	while (start < end) {
+		unsigned int order = MAX_ORDER;
+
+		while ((start & ((1UL << order) - 1)) || start + (1UL << order) > end)
+			order--;
+		__free_one_page(z, pfn_to_page(start), order);
+		start += 1UL << order;
+	}
+	pthread_mutex_unlock(&z->lock);
+}
+
+/* The kernel's min_free_kbytes = sqrt(lowmem_kbytes * 16), spread over zones by size. */
+static void setup_watermarks(void)
+{
+	unsigned long lowmem_pages = 0, min_kbytes, pages_min, root = 1;
+
+	for (int i = 0; i < ZONE_HIGHMEM; i++)
+		lowmem_pages += zones[i].managed_pages;
+	while ((root + 1) * (root + 1) <= lowmem_pages * (PAGE_SIZE >> 10) * 16)
+		root++;
+	min_kbytes = root < 128 ? 128 : root > 262144 ? 262144 : root;
+	pages_min = min_kbytes >> (PAGE_SHIFT - 10);
+
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &zones[i];
+		unsigned long share =
+			lowmem_pages ? pages_min * z->managed_pages / lowmem_pages : 0;
+		unsigned long gap;
+
+		if (i == ZONE_HIGHMEM) {
+			unsigned long m = z->managed_pages / 1024;
+
+			z->watermark[WMARK_MIN] = m < 32 ? 32 : m > 128 ? 128 : m;
+		} else {
+			z->watermark[WMARK_MIN] = share;
+		}
+		gap = share / 4;
+		if (gap < z->managed_pages * 10 / 10000)
+			gap = z->managed_pages * 10 / 10000;
+		z->watermark[WMARK_LOW] = z->watermark[WMARK_MIN] + gap;
+		z->watermark[WMARK_HIGH] = z->watermark[WMARK_MIN] + 2 * gap;
+	}
+}
+
+/* Pages a zone keeps back from allocations that could have used a higher zone. */
+static void setup_lowmem_reserve(void)
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		unsigned long above = 0;
+
+		for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+			above += zones[j].managed_pages;
+			zones[i].lowmem_reserve[j] =
+				lowmem_reserve_ratio[i] ? above / lowmem_reserve_ratio[i] : 0;
+		}
+	}
+}
+
+void page_alloc_init(void)
+{
+	unsigned long first = kmm_layout.min_pfn + kmm_machine.reserved_pages;
+
+	size_zones();
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &zones[i];
+		unsigned long start = z->zone_start_pfn > first ? z->zone_start_pfn : first;
+
+		if (start < zone_end_pfn(z))
+			page_alloc_free_range(start, zone_end_pfn(z));
+	}
+	setup_watermarks();
+	setup_lowmem_reserve();
+}
+
+void page_alloc_exit(void)
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		pthread_mutex_destroy(&zones[i].lock);
+		memset(&zones[i], 0, sizeof(zones[i]));
+	}
+}
+
+/* ---------------------------------------------------------------- allocation */
+
+static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, void *site)
+{
+	page->flags &= ~((1UL << PG_buddy) | (1UL << PG_pcp));
+	page->private = 0;
+	page->kmm_order = order;
+	page->kmm_alloc_site = site;
+	page->kmm_pid = (unsigned int)kmm_current_pid();
+	__atomic_store_n(&page->_refcount, 1, __ATOMIC_RELAXED);
+	if (gfp & __GFP_ZERO)
+		memset(machine_phys_ptr(page_to_phys(page)), 0, PAGE_SIZE << order);
+	if ((gfp & __GFP_COMP) && order) {
+		page->flags |= 1UL << PG_head;
+		for (unsigned long i = 1; i < (1UL << order); i++)
+			page[i].compound_head = page;
+	}
+}
+
+static struct page *alloc_pages_at(gfp_t gfp, unsigned int order, void *site)
+{
+	enum zone_type high;
+	struct page *page;
+
+	if (unlikely(order > MAX_ORDER)) {
+		if (!(gfp & __GFP_NOWARN)) {
+			report_start("page_alloc_order", "WARNING: CPU: %u PID: %d at %s:%d %s",
+				     smp_processor_id(), kmm_current_pid(), __FILE__, __LINE__,
+				     "alloc_pages");
+			report_add("order %u > MAX_ORDER %u", order, MAX_ORDER);
+			report_add_task();
+			report_add_stack();
+			report_finish();
+		}
+		return NULL;
+	}
+	kmm_assert(kmm_machine.booted);
+	if ((gfp & __GFP_DIRECT_RECLAIM) && __might_sleep(__FILE__, __LINE__))
+		gfp = (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
+	if (kmm_should_fail(KMM_FAIL_PAGE_ALLOC, gfp, order, PAGE_SIZE << order))
+		return NULL;
+	high = gfp_zone(gfp);
+	page = get_page_from_freelist(order, high, ALLOC_WMARK_LOW);
+	if (unlikely(!page))
+		page = alloc_slowpath(gfp, order, high);
+	if (page)
+		prep_new_page(page, order, gfp, site);
+	return page;
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return alloc_pages_at(gfp, order, __builtin_return_address(0));
+}
+
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	return alloc_pages_at(gfp, order, __builtin_return_address(0));
+}
+
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page =
+		alloc_pages_at(gfp & ~__GFP_HIGHMEM, order, __builtin_return_address(0));
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+unsigned long get_zeroed_page(gfp_t gfp)
+{
+	struct page *page =
+		alloc_pages_at((gfp | __GFP_ZERO) & ~__GFP_HIGHMEM, 0, __builtin_return_address(0));
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+/* ---------------------------------------------------------------- freeing */
+
+static void bad_page(struct page *page, const char *reason)
+{
+	report_start("bad_page", "BUG: Bad page state in process %s  pfn:%05lx", kmm_current_comm(),
+		     page_to_pfn(page));
+	page_dump_lines(page);
+	report_add("page dumped because: %s", reason);
+	report_add_task();
+	report_add_stack();
+	report_finish();
+}
+
+/* Check a block about to return to the allocator; false (after a report) keeps it out. */
+static bool free_pages_check(struct page *page, unsigned int order)
+{
+	char reason[96];
+
+	if (page->flags & PAGE_FLAGS_CHECK_AT_FREE) {
+		bad_page(page, "PAGE_FLAGS_CHECK_AT_FREE flag(s) set");
+		return false;
+	}
+	if (page_mapcount(page)) {
+		bad_page(page, "nonzero mapcount");
+		return false;
+	}
+	if (page->kmm_order != order) {
+		snprintf(reason, sizeof(reason), "freed with order %u, allocated with order %u",
+			 order, page->kmm_order);
+		bad_page(page, reason);
+		return false;
+	}
+	return true;
+}
+
+static void clear_compound(struct page *page, unsigned int order)
+{
+	if (!(page->flags & (1UL << PG_head)))
+		return;
+	page->flags &= ~(1UL << PG_head);
+	for (unsigned long i = 1; i < (1UL << order); i++)
+		page[i].compound_head = NULL;
+}
+
+/* The last reference to a block is gone: give it back. */
+static void free_the_block(struct page *page, unsigned int order)
+{
+	struct zone *z = page_zone(page);
+
+	if (!free_pages_check(page, order))
+		return;
+	clear_compound(page, order);
+	page->mapping = NULL;
+	page->index = 0;
+	if (order <= PCP_MAX_ORDER && !__atomic_load_n(&alloc_waiters, __ATOMIC_SEQ_CST)) {
+		pcp_free(z, page, order);
+		return;
+	}
+	pthread_mutex_lock(&z->lock);
+	__free_one_page(z, page, order);
+	pthread_mutex_unlock(&z->lock);
+	page_alloc_wake_waiters();
+}
+
+/* Drop one reference; true if it was the last. A page with no reference is reported. */
+static bool put_page_testzero(struct page *page)
+{
+	int refs = __atomic_load_n(&page->_refcount, __ATOMIC_RELAXED);
+
+	if (unlikely(refs <= 0)) {
+		bad_page(page, "VM_BUG_ON_PAGE(page_ref_count(page) == 0)");
+		return false;
+	}
+	/* The sole owner needs no read-modify-write: nobody else may take a reference now. */
+	if (refs == 1) {
+		__atomic_store_n(&page->_refcount, 0, __ATOMIC_RELAXED);
+		return true;
+	}
+	return __atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+static bool page_in_ram(const struct page *page)
+{
+	return page >= mem_map && page < mem_map + (kmm_layout.pfn_end - kmm_layout.min_pfn);
+}
+
+static void bad_free(const char *fn, unsigned long addr, unsigned int order, const char *why)
+{
+	report_start("bad_free", "BUG: %s(%#lx, order %u): %s", fn, addr, order, why);
+	report_add_task();
+	report_add_stack();
+	report_finish();
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	if (unlikely(!page_in_ram(page))) {
+		bad_free("__free_pages", (unsigned long)page, order, "not a struct page of RAM");
+		return;
+	}
+	if (unlikely(order > MAX_ORDER)) {
+		bad_free("__free_pages", (unsigned long)page, order, "order above MAX_ORDER");
+		return;
+	}
+	if (put_page_testzero(page))
+		free_the_block(page, order);
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (!addr)
+		return;
+	if (unlikely(!PAGE_ALIGNED(addr) || !virt_addr_valid((void *)addr))) {
+		bad_free("free_pages", addr, order,
+			 PAGE_ALIGNED(addr) ? "not a linear-map address of RAM" :
+					      "address not page aligned");
+		return;
+	}
+	__free_pages(virt_to_page(addr), order);
+}
+
+void get_page(struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	if (unlikely(__atomic_load_n(&head->_refcount, __ATOMIC_RELAXED) <= 0)) {
+		bad_page(head, "VM_BUG_ON_PAGE(page_ref_count(page) <= 0)");
+		return;
+	}
+	__atomic_add_fetch(&head->_refcount, 1, __ATOMIC_RELAXED);
+}
+
+void put_page(struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	if (put_page_testzero(head))
+		free_the_block(head, head->kmm_order);
+}
+
+void split_page(struct page *page, unsigned int order)
+{
+	if (PageCompound(page)) {
+		bad_page(page, "VM_BUG_ON_PAGE(PageCompound(page))");
+		return;
+	}
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		page[i].kmm_order = 0;
+		page[i].kmm_alloc_site = page->kmm_alloc_site;
+		__atomic_store_n(&page[i]._refcount, 1, __ATOMIC_RELAXED);
+	}
+}
+
+void *alloc_pages_exact(size_t size, gfp_t gfp)
+{
+	unsigned int order = get_order(size);
+	unsigned long addr, used, end;
+	struct page *page;
+
+	if (size == 0)
+		return NULL;
+	page = alloc_pages_at(gfp & ~(__GFP_COMP | __GFP_HIGHMEM), order,
+			      __builtin_return_address(0));
+	if (!page)
+		return NULL;
+	split_page(page, order);
+	addr = (unsigned long)page_address(page);
+	used = addr + PAGE_ALIGN(size);
+	end = addr + (PAGE_SIZE << order);
+	for (; used < end; used += PAGE_SIZE)
+		free_page(used);
+	return (void *)addr;
+}
+
+void free_pages_exact(void *virt, size_t size)
+{
+	unsigned long addr = (unsigned long)virt, end = addr + PAGE_ALIGN(size);
+
+	for (; addr < end; addr += PAGE_SIZE)
+		free_page(addr);
+}
+
+unsigned long nr_free_pages(void)
+{
+	unsigned long sum = 0;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		sum += __atomic_load_n(&zones[i].free_pages, __ATOMIC_RELAXED);
+	return sum;
+}

@@ -1,0 +1,192 @@
+/*
+ * proc.c - the kernel's /proc views of memory, printed in their exact formats, and the boot
+ * banner's "Virtual kernel memory layout". Each view reads counters kept at the event; nothing
+ * here walks free lists (buddyinfo reads each order's count).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <kmm/kmm.h>
+#include <kmm/proc.h>
+#include "internal/machine.h"
+#include "internal/options.h"
+#include "internal/zone.h"
+
+#define K(pages) ((unsigned long)(pages) << (PAGE_SHIFT - 10))
+
+static unsigned long rd(const unsigned long *counter)
+{
+	return __atomic_load_n(counter, __ATOMIC_RELAXED);
+}
+
+void kmm_proc_buddyinfo(FILE *out)
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &zones[i];
+
+		if (!zone_populated(z))
+			continue;
+		fprintf(out, "Node %d, zone %8s ", 0, z->name);
+		for (unsigned int o = 0; o <= MAX_ORDER; o++)
+			fprintf(out, "%6lu ", rd(&z->free_area[o].nr_free));
+		fputc('\n', out);
+	}
+}
+
+static void meminfo_line(FILE *out, const char *label, unsigned long kb)
+{
+	fprintf(out, "%-16s%8lu kB\n", label, kb);
+}
+
+struct mem_totals {
+	unsigned long total, free, high_total, high_free, reserve;
+};
+
+static struct mem_totals mem_totals(void)
+{
+	struct mem_totals t = { 0 };
+
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &zones[i];
+		unsigned long free = rd(&z->free_pages);
+
+		t.total += z->managed_pages;
+		t.free += free;
+		t.reserve += z->watermark[WMARK_HIGH];
+		if (i == ZONE_HIGHMEM) {
+			t.high_total += z->managed_pages;
+			t.high_free += free;
+		}
+	}
+	return t;
+}
+
+void kmm_proc_meminfo(FILE *out)
+{
+	struct mem_totals t = mem_totals();
+	unsigned long available = t.free > t.reserve ? t.free - t.reserve : 0;
+	static const char *const zero_before_high[] = {
+		"Buffers:",	   "Cached:",	    "SwapCached:",     "Active:",
+		"Inactive:",	   "Active(anon):", "Inactive(anon):", "Active(file):",
+		"Inactive(file):", "Unevictable:",  "Mlocked:",
+	};
+	static const char *const zero_after_low[] = {
+		"SwapTotal:",	  "SwapFree:",	   "Zswap:",	  "Zswapped:",	   "Dirty:",
+		"Writeback:",	  "AnonPages:",	   "Mapped:",	  "Shmem:",	   "KReclaimable:",
+		"Slab:",	  "SReclaimable:", "SUnreclaim:", "KernelStack:",  "PageTables:",
+		"SecPageTables:", "NFS_Unstable:", "Bounce:",	  "WritebackTmp:",
+	};
+
+	meminfo_line(out, "MemTotal:", K(t.total));
+	meminfo_line(out, "MemFree:", K(t.free));
+	meminfo_line(out, "MemAvailable:", K(available));
+	for (size_t i = 0; i < sizeof(zero_before_high) / sizeof(zero_before_high[0]); i++)
+		meminfo_line(out, zero_before_high[i], 0);
+	if (kmm_layout.last_pkmap) {
+		meminfo_line(out, "HighTotal:", K(t.high_total));
+		meminfo_line(out, "HighFree:", K(t.high_free));
+		meminfo_line(out, "LowTotal:", K(t.total - t.high_total));
+		meminfo_line(out, "LowFree:", K(t.free - t.high_free));
+	}
+	for (size_t i = 0; i < sizeof(zero_after_low) / sizeof(zero_after_low[0]); i++)
+		meminfo_line(out, zero_after_low[i], 0);
+	meminfo_line(out, "CommitLimit:", K(t.total / 2));
+	meminfo_line(out, "Committed_AS:", 0);
+	meminfo_line(out,
+		     "VmallocTotal:", (kmm_layout.vmalloc_end - kmm_layout.vmalloc_start) >> 10);
+	meminfo_line(out, "VmallocUsed:", 0);
+	meminfo_line(out, "VmallocChunk:", 0);
+	meminfo_line(out, "Percpu:", 0);
+	meminfo_line(out, "HardwareCorrupted:", 0);
+}
+
+static void zoneinfo_zone(FILE *out, const struct zone *z)
+{
+	fprintf(out, "Node %d, zone %8s", 0, z->name);
+	fprintf(out, "\n  pages free     %lu", rd(&z->free_pages));
+	fprintf(out, "\n        boost    %lu", 0UL);
+	fprintf(out, "\n        min      %lu", z->watermark[WMARK_MIN]);
+	fprintf(out, "\n        low      %lu", z->watermark[WMARK_LOW]);
+	fprintf(out, "\n        high     %lu", z->watermark[WMARK_HIGH]);
+	fprintf(out, "\n        spanned  %lu", z->spanned_pages);
+	fprintf(out, "\n        present  %lu", z->present_pages);
+	fprintf(out, "\n        managed  %lu", z->managed_pages);
+	fprintf(out, "\n        cma      %lu", 0UL);
+	fprintf(out, "\n        protection: (%ld", (long)z->lowmem_reserve[0]);
+	for (int j = 1; j < MAX_NR_ZONES; j++)
+		fprintf(out, ", %ld", (long)z->lowmem_reserve[j]);
+	fputc(')', out);
+	if (zone_populated(z)) {
+		fprintf(out, "\n      %-12s %lu", "nr_free_pages", rd(&z->free_pages));
+		fprintf(out, "\n  pagesets");
+		for (unsigned int cpu = 0; cpu < kmm_layout.nr_cpus; cpu++)
+			fprintf(out,
+				"\n    cpu: %u\n              count: %i\n              high:  %li"
+				"\n              batch: %li",
+				cpu, 0, kmm_opts.pcp_high, kmm_opts.pcp_batch);
+		fprintf(out, "\n  node_unreclaimable:  %u\n  start_pfn:           %lu", 0,
+			z->zone_start_pfn);
+	}
+	fputc('\n', out);
+}
+
+void kmm_proc_zoneinfo(FILE *out)
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		/* The kernel lists the zones the architecture configures, populated or not. */
+		if (i == ZONE_DMA32 && !kmm_machine.dma32_limit)
+			continue;
+		if (i == ZONE_HIGHMEM && kmm_machine.dma32_limit)
+			continue;
+		zoneinfo_zone(out, &zones[i]);
+	}
+}
+
+static void layout_line(FILE *out, const char *name, unsigned long start, unsigned long end)
+{
+	unsigned long size = end - start;
+
+	if (size >= (64UL << 20) || (size >= (1UL << 20) && !(size & ((1UL << 20) - 1))))
+		fprintf(out, "    %-7s : 0x%08lx - 0x%08lx   (%4lu MB)\n", name, start, end,
+			size >> 20);
+	else
+		fprintf(out, "    %-7s : 0x%08lx - 0x%08lx   (%4lu kB)\n", name, start, end,
+			size >> 10);
+}
+
+void kmm_print_layout(FILE *out)
+{
+	const struct kmm_layout *l = &kmm_layout;
+
+	fprintf(out, "Virtual kernel memory layout:\n");
+	layout_line(out, "fixmap", l->fixaddr_start, l->fixaddr_top);
+	if (l->pkmap_base && l->pkmap_base > l->page_offset)
+		layout_line(out, "pkmap", l->pkmap_base, l->pkmap_base + l->last_pkmap * PAGE_SIZE);
+	layout_line(out, "vmalloc", l->vmalloc_start, l->vmalloc_end);
+	layout_line(out, "lowmem", l->page_offset, l->high_mem);
+	if (l->pkmap_base && l->pkmap_base < l->page_offset)
+		layout_line(out, "pkmap", l->pkmap_base, l->pkmap_base + l->last_pkmap * PAGE_SIZE);
+	if (l->modules_vaddr)
+		layout_line(out, "modules", l->modules_vaddr, l->modules_end);
+}
+
+int kmm_proc_show(const char *name, FILE *out)
+{
+	static const struct {
+		const char *name;
+		void (*show)(FILE *out);
+	} files[] = {
+		{ "buddyinfo", kmm_proc_buddyinfo },
+		{ "meminfo", kmm_proc_meminfo },
+		{ "zoneinfo", kmm_proc_zoneinfo },
+		{ "iomem", kmm_proc_iomem },
+	};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (strcmp(files[i].name, name) == 0) {
+			files[i].show(out);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,76 @@
+/*
+ * profiles.c - the three machines kmm can boot, as tables of data.
+ *
+ * Addresses are the real kernels' (the "model"); machine.c shifts the whole picture when the
+ * host cannot give kmm the real range. A zero means "computed": see layout_compute().
+ */
+#include <string.h>
+
+#include "internal/profile.h"
+
+#define KiB 1024UL
+#define MiB (1024UL * KiB)
+#define GiB (1024ULL * MiB)
+
+static const struct profile profiles[] = {
+	{
+		/* The 3G/1G split of i386 without PAE: 896 MiB of low memory at 0xC0000000. */
+		.name = "x86_32",
+		.page_offset = 0xC0000000UL,
+		.phys_offset = 0,
+		.lowmem_max = 896 * MiB,
+		.vmalloc_offset = 8 * MiB,
+		.pkmap_below_fixmap = true,
+		.last_pkmap = 1024,
+		.pmd_size = 4 * MiB,
+		.fixaddr_top = 0xFFFFF000UL,
+		.window_end = 0x100000000ULL,
+		.max_mem = 4 * GiB,
+		.dma_limit = 16 * MiB,
+		.reserve_low = true,
+	},
+	{
+		/* ARM 32-bit (vexpress-like): RAM at 0x60000000, vmalloc ends at 0xff800000 and keeps
+		 * at least 240 MiB, so low memory is at most 768 MiB; pkmap and modules sit just
+		 * below PAGE_OFFSET. */
+		.name = "arm32",
+		.page_offset = 0xC0000000UL,
+		.phys_offset = 0x60000000ULL,
+		.lowmem_max = 768 * MiB,
+		.vmalloc_offset = 8 * MiB,
+		.vmalloc_align = 8 * MiB,
+		.vmalloc_end = 0xFF800000UL,
+		.pkmap_base = 0xBFE00000UL,
+		.last_pkmap = 512,
+		.fixaddr_start = 0xFFC00000UL,
+		.fixaddr_top = 0xFFEFF000UL,
+		.modules_vaddr = 0xBF000000UL,
+		.modules_end = 0xBFE00000UL,
+		.window_end = 0x100000000ULL,
+		.max_mem = 2 * GiB,
+		.dma_limit = 16 * MiB,
+	},
+	{
+		/* x86_64: a direct map of all RAM, DMA and DMA32 zones, no high memory. The real
+		 * addresses are kernel-half, so the window goes wherever the host puts it. */
+		.name = "x86_64",
+		.page_offset = 0xFFFF888000000000UL,
+		.phys_offset = 0,
+		.vmalloc_offset = 8 * MiB,
+		.vmalloc_align = 2 * MiB,
+		.vmalloc_size = 4 * GiB,
+		.fixmap_gap = 8 * MiB,
+		.max_mem = 64 * GiB,
+		.dma_limit = 16 * MiB,
+		.dma32_limit = 4 * GiB,
+		.reserve_low = true,
+	},
+};
+
+const struct profile *profile_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		if (strcmp(profiles[i].name, name) == 0)
+			return &profiles[i];
+	return NULL;
+}

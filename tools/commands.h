@@ -1,0 +1,21 @@
+/*
+ * commands.h - the kmm tool's subcommands, one file each.
+ */
+#ifndef KMM_TOOLS_COMMANDS_H
+#define KMM_TOOLS_COMMANDS_H
+
+#include <stdbool.h>
+#include <kmm/kmm.h>
+
+struct kmm_cli {
+	struct kmm_config config;
+	bool json;
+	bool show_options;
+	char **args;
+	int nargs;
+};
+
+int cmd_info(const struct kmm_cli *cli);
+int cmd_demo(const struct kmm_cli *cli);
+
+#endif /* KMM_TOOLS_COMMANDS_H */

@@ -1,0 +1,53 @@
+/*
+ * info.c - "kmm info": the booted machine's memory layout, buddyinfo and meminfo.
+ */
+#include <stdio.h>
+
+#include <kmm/kmm.h>
+#include <kmm/proc.h>
+#include <kmm/page_alloc.h>
+
+#include "commands.h"
+
+static void print_json(FILE *out)
+{
+	const struct kmm_layout *l = &kmm_layout;
+
+	fprintf(out, "{\n  \"profile\": \"%s\",\n  \"at_real_address\": %s,\n", l->profile,
+		l->at_real_address ? "true" : "false");
+	fprintf(out, "  \"cpus\": %u,\n  \"page_offset\": \"0x%lx\",\n", l->nr_cpus,
+		l->page_offset);
+	fprintf(out, "  \"phys_offset\": \"0x%llx\",\n", (unsigned long long)l->phys_offset);
+	fprintf(out, "  \"high_memory\": \"0x%lx\",\n", l->high_mem);
+	fprintf(out, "  \"vmalloc_start\": \"0x%lx\",\n  \"vmalloc_end\": \"0x%lx\",\n",
+		l->vmalloc_start, l->vmalloc_end);
+	fprintf(out, "  \"pkmap_base\": \"0x%lx\",\n  \"last_pkmap\": %u,\n", l->pkmap_base,
+		l->last_pkmap);
+	fprintf(out, "  \"fixaddr_start\": \"0x%lx\",\n  \"fixaddr_top\": \"0x%lx\",\n",
+		l->fixaddr_start, l->fixaddr_top);
+	fprintf(out, "  \"min_pfn\": %lu,\n  \"max_low_pfn\": %lu,\n  \"max_pfn\": %lu,\n",
+		l->min_pfn, l->low_pfn_end, l->pfn_end);
+	fprintf(out, "  \"free_pages\": %lu\n}\n", nr_free_pages());
+}
+
+int cmd_info(const struct kmm_cli *cli)
+{
+	if (cli->json) {
+		print_json(stdout);
+		return 0;
+	}
+	printf("kmm machine: profile %s, %u CPUs, window %s\n\n", kmm_layout.profile,
+	       kmm_layout.nr_cpus,
+	       kmm_layout.at_real_address ? "at the real kernel addresses" :
+					    "moved (the real range is taken on this host)");
+	kmm_print_layout(stdout);
+	printf("\n/proc/buddyinfo:\n");
+	kmm_proc_buddyinfo(stdout);
+	printf("\n/proc/meminfo:\n");
+	kmm_proc_meminfo(stdout);
+	if (cli->show_options) {
+		printf("\noptions:\n");
+		kmm_options_print(stdout);
+	}
+	return 0;
+}
