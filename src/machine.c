@@ -18,12 +18,15 @@
 #include "internal/report.h"
 #include "internal/zone.h"
 #include "internal/fault_inject.h"
+#include <kmm/page_alloc.h>
 
 #define DEFAULT_PROFILE "x86_32"
 #define DEFAULT_MEM (1ULL << 30)
 #define DEFAULT_CPUS 2
 #define MAX_CPUS 32
 #define MEM_GRANULE (4ULL << 20)
+/* A moved window keeps MAX_ORDER blocks naturally aligned in virtual addresses too. */
+#define WINDOW_ALIGN (PAGE_SIZE << MAX_ORDER)
 
 struct kmm_layout kmm_layout;
 struct kmm_machine kmm_machine;
@@ -82,7 +85,7 @@ static int reserve_window(const struct profile *p)
 {
 	size_t len = kmm_layout.window_end - kmm_layout.window_start;
 	unsigned long hint = p->window_end ? kmm_layout.window_start : 0;
-	void *w = os_reserve(len, hint, true);
+	void *w = os_reserve(len, hint, WINDOW_ALIGN);
 
 	if (!w)
 		return -ENOMEM;
@@ -107,7 +110,7 @@ static int create_ram(void)
 	err = os_map_shared((void *)kmm_layout.page_offset, lowmem, fd, 0);
 	if (err)
 		return err;
-	kmm_machine.phys_view = os_reserve(kmm_machine.ram_bytes, 0, true);
+	kmm_machine.phys_view = os_reserve(kmm_machine.ram_bytes, 0, WINDOW_ALIGN);
 	if (!kmm_machine.phys_view)
 		return -ENOMEM;
 	return os_map_shared(kmm_machine.phys_view, kmm_machine.ram_bytes, fd, 0);

@@ -15,7 +15,24 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
-void *os_reserve(size_t len, unsigned long hint, bool anywhere)
+/* Reserve @len bytes aligned to @align (a power of two) by over-reserving and trimming. */
+static void *reserve_aligned(size_t len, size_t align)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+	char *p = mmap(NULL, len + align, PROT_NONE, flags, -1, 0);
+	char *start;
+
+	if (p == MAP_FAILED)
+		return MAP_FAILED;
+	start = (char *)(((unsigned long)p + align - 1) & ~(align - 1));
+	if (start > p)
+		munmap(p, (size_t)(start - p));
+	if (start + len < p + len + align)
+		munmap(start + len, (size_t)(p + len + align - (start + len)));
+	return start;
+}
+
+void *os_reserve(size_t len, unsigned long hint, size_t align)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
 	void *p = MAP_FAILED;
@@ -28,8 +45,8 @@ void *os_reserve(size_t len, unsigned long hint, bool anywhere)
 			p = MAP_FAILED;
 		}
 	}
-	if (p == MAP_FAILED && anywhere)
-		p = mmap(NULL, len, PROT_NONE, flags, -1, 0);
+	if (p == MAP_FAILED && align)
+		p = reserve_aligned(len, align);
 	return p == MAP_FAILED ? NULL : p;
 }
 

@@ -14,8 +14,9 @@
 #define KMM_HIDDEN __attribute__((visibility("hidden")))
 
 /* Reserve @len bytes of address space, inaccessible, at exactly @hint if that range is free
- * (never replacing a mapping), else anywhere if @anywhere. Returns NULL on failure. */
-KMM_HIDDEN void *os_reserve(size_t len, unsigned long hint, bool anywhere);
+ * (never replacing a mapping), else (if @align is nonzero) anywhere aligned to @align, a power
+ * of two. Returns NULL on failure. */
+KMM_HIDDEN void *os_reserve(size_t len, unsigned long hint, size_t align);
 
 /* Give a reservation or mapping back to the host. */
 KMM_HIDDEN void os_release(void *addr, size_t len);
