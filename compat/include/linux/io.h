@@ -1,0 +1,7 @@
+/* <linux/io.h> for driver code. */
+#ifndef _KMM_COMPAT_LINUX_IO_H
+#define _KMM_COMPAT_LINUX_IO_H
+
+#include <asm/io.h>
+
+#endif

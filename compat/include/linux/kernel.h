@@ -1,0 +1,13 @@
+/* <linux/kernel.h> for driver code: might_sleep() and the usual helpers. */
+#ifndef _KMM_COMPAT_LINUX_KERNEL_H
+#define _KMM_COMPAT_LINUX_KERNEL_H
+
+#include <linux/types.h>
+#include <linux/compiler.h>
+#include <kmm/context.h>
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+#endif
