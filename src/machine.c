@@ -25,8 +25,8 @@
 #define DEFAULT_CPUS 2
 #define MAX_CPUS 32
 #define MEM_GRANULE (4ULL << 20)
-/* A moved window keeps MAX_ORDER blocks naturally aligned in virtual addresses too. */
-#define WINDOW_ALIGN (PAGE_SIZE << MAX_ORDER)
+/* A moved window keeps MAX_PAGE_ORDER blocks naturally aligned in virtual addresses too. */
+#define WINDOW_ALIGN (PAGE_SIZE << MAX_PAGE_ORDER)
 
 struct kmm_layout kmm_layout;
 struct kmm_machine kmm_machine;

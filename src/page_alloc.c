@@ -1,7 +1,7 @@
 /*
  * page_alloc.c - the buddy page allocator.
  *
- * Each zone keeps MAX_ORDER + 1 free lists; a free block of 2^order pages starts at a pfn
+ * Each zone keeps MAX_PAGE_ORDER + 1 free lists; a free block of 2^order pages starts at a pfn
  * aligned to 2^order and its buddy is the block at pfn ^ 2^order. Allocation takes the
  * smallest block large enough and splits it, returning the unused halves to lower lists;
  * freeing merges a block with its buddy for as long as the buddy is free and of the same order.
@@ -28,6 +28,9 @@
 #include "internal/zone.h"
 
 struct zone zones[MAX_NR_ZONES];
+
+/* Set once the impossible-order warning has been given in this boot. */
+static bool order_warned;
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "HighMem" };
 
@@ -70,7 +73,7 @@ void __free_one_page(struct zone *zone, struct page *page, unsigned int order)
 	unsigned long pfn = page_to_pfn(page);
 
 	counter_add(&zone->free_pages, 1L << order);
-	while (order < MAX_ORDER) {
+	while (order < MAX_PAGE_ORDER) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct page *buddy = page + ((long)buddy_pfn - (long)pfn);
 
@@ -93,7 +96,7 @@ void __free_one_page(struct zone *zone, struct page *page, unsigned int order)
 
 struct page *__rmqueue(struct zone *zone, unsigned int order)
 {
-	for (unsigned int o = order; o <= MAX_ORDER; o++) {
+	for (unsigned int o = order; o <= MAX_PAGE_ORDER; o++) {
 		struct free_area *area = &zone->free_area[o];
 		struct page *page;
 
@@ -151,7 +154,7 @@ static bool watermark_ok(struct zone *z, unsigned int order, enum zone_type high
 		return false;
 	if (order == 0)
 		return true;
-	for (unsigned int o = order; o <= MAX_ORDER; o++)
+	for (unsigned int o = order; o <= MAX_PAGE_ORDER; o++)
 		if (__atomic_load_n(&z->free_area[o].nr_free, __ATOMIC_RELAXED))
 			return true;
 	return false;
@@ -195,7 +198,7 @@ static void zone_init(enum zone_type type, unsigned long start, unsigned long en
 	z->spanned_pages = end > start ? end - start : 0;
 	z->present_pages = z->spanned_pages;
 	pthread_mutex_init(&z->lock, NULL);
-	for (unsigned int o = 0; o <= MAX_ORDER; o++)
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
 		INIT_LIST_HEAD(&z->free_area[o].free_list);
 	for (unsigned long pfn = start; pfn < end; pfn++)
 		pfn_to_page(pfn)->flags |= (unsigned long)type << ZONES_PGSHIFT;
@@ -240,7 +243,7 @@ void page_alloc_free_range(unsigned long start, unsigned long end)
 	z->managed_pages += end - start;
 	pthread_mutex_lock(&z->lock);
 	while (start < end) {
-		unsigned int order = MAX_ORDER;
+		unsigned int order = MAX_PAGE_ORDER;
 
 		while ((start & ((1UL << order) - 1)) || start + (1UL << order) > end)
 			order--;
@@ -301,6 +304,7 @@ void page_alloc_init(void)
 {
 	unsigned long first = kmm_layout.min_pfn + kmm_machine.reserved_pages;
 
+	order_warned = false;
 	size_zones();
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &zones[i];
@@ -340,21 +344,28 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, void
 	}
 }
 
+/* The kernel's WARN_ON_ONCE for an impossible order: once per boot. */
+static void warn_order_once(unsigned int order)
+{
+	if (__atomic_exchange_n(&order_warned, true, __ATOMIC_RELAXED))
+		return;
+	report_start("page_alloc_order", "WARNING: CPU: %u PID: %d at %s:%d alloc_pages",
+		     smp_processor_id(), kmm_current_pid(), __FILE__, __LINE__);
+	report_add("order %u is above MAX_PAGE_ORDER (%u)", order, MAX_PAGE_ORDER);
+	report_add_task();
+	report_add_stack();
+	report_add("---[ end trace 0000000000000000 ]---");
+	report_finish();
+}
+
 static struct page *alloc_pages_at(gfp_t gfp, unsigned int order, void *site)
 {
 	enum zone_type high;
 	struct page *page;
 
-	if (unlikely(order > MAX_ORDER)) {
-		if (!(gfp & __GFP_NOWARN)) {
-			report_start("page_alloc_order", "WARNING: CPU: %u PID: %d at %s:%d %s",
-				     smp_processor_id(), kmm_current_pid(), __FILE__, __LINE__,
-				     "alloc_pages");
-			report_add("order %u > MAX_ORDER %u", order, MAX_ORDER);
-			report_add_task();
-			report_add_stack();
-			report_finish();
-		}
+	if (unlikely(order > MAX_PAGE_ORDER)) {
+		if (!(gfp & __GFP_NOWARN))
+			warn_order_once(order);
 		return NULL;
 	}
 	kmm_assert(kmm_machine.booted);
@@ -497,8 +508,8 @@ void __free_pages(struct page *page, unsigned int order)
 		bad_free("__free_pages", (unsigned long)page, order, "not a struct page of RAM");
 		return;
 	}
-	if (unlikely(order > MAX_ORDER)) {
-		bad_free("__free_pages", (unsigned long)page, order, "order above MAX_ORDER");
+	if (unlikely(order > MAX_PAGE_ORDER)) {
+		bad_free("__free_pages", (unsigned long)page, order, "order above MAX_PAGE_ORDER");
 		return;
 	}
 	if (put_page_testzero(page))

@@ -27,7 +27,7 @@ void kmm_proc_buddyinfo(FILE *out)
 		if (!zone_populated(z))
 			continue;
 		fprintf(out, "Node %d, zone %8s ", 0, z->name);
-		for (unsigned int o = 0; o <= MAX_ORDER; o++)
+		for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
 			fprintf(out, "%6lu ", rd(&z->free_area[o].nr_free));
 		fputc('\n', out);
 	}
@@ -59,6 +59,30 @@ static struct mem_totals mem_totals(void)
 		}
 	}
 	return t;
+}
+
+/* The huge-page and direct-map lines that close meminfo. */
+static void meminfo_tail(FILE *out)
+{
+	static const char *const thp[] = { "AnonHugePages:", "ShmemHugePages:", "ShmemPmdMapped:",
+					   "FileHugePages:", "FilePmdMapped:" };
+	static const char *const hugetlb[] = { "HugePages_Total:", "HugePages_Free:",
+					       "HugePages_Rsvd:", "HugePages_Surp:" };
+	bool pse4m = kmm_layout.last_pkmap && strcmp(kmm_layout.profile, "x86_32") == 0;
+	unsigned long huge_kb = pse4m ? 4096 : 2048;
+	unsigned long lowmem_kb = K(kmm_layout.low_pfn_end - kmm_layout.min_pfn);
+
+	for (size_t i = 0; i < sizeof(thp) / sizeof(thp[0]); i++)
+		meminfo_line(out, thp[i], 0);
+	for (size_t i = 0; i < sizeof(hugetlb) / sizeof(hugetlb[0]); i++)
+		fprintf(out, "%-16s%8lu\n", hugetlb[i], 0UL);
+	meminfo_line(out, "Hugepagesize:", huge_kb);
+	meminfo_line(out, "Hugetlb:", 0);
+	if (strcmp(kmm_layout.profile, "arm32") == 0)
+		return;
+	/* The linear map is built from large pages where alignment allows, as on x86. */
+	meminfo_line(out, "DirectMap4k:", lowmem_kb % huge_kb);
+	meminfo_line(out, pse4m ? "DirectMap4M:" : "DirectMap2M:", lowmem_kb - lowmem_kb % huge_kb);
 }
 
 void kmm_proc_meminfo(FILE *out)
@@ -97,7 +121,8 @@ void kmm_proc_meminfo(FILE *out)
 	meminfo_line(out, "VmallocUsed:", 0);
 	meminfo_line(out, "VmallocChunk:", 0);
 	meminfo_line(out, "Percpu:", 0);
-	meminfo_line(out, "HardwareCorrupted:", 0);
+	fprintf(out, "HardwareCorrupted: %5lu kB\n", 0UL);
+	meminfo_tail(out);
 }
 
 static void zoneinfo_zone(FILE *out, const struct zone *z)

@@ -105,19 +105,37 @@ static struct page *wait_and_retry(gfp_t gfp, unsigned int order, enum zone_type
 	return page;
 }
 
-static void show_zone(const struct zone *z)
+static void show_zone_counts(const struct zone *z)
 {
-	char line[512];
-	size_t used = 0;
-	unsigned long total = 0;
 	unsigned long kb = PAGE_SIZE >> 10;
 
-	report_add("Node 0 %s free:%lukB min:%lukB low:%lukB high:%lukB present:%lukB "
-		   "managed:%lukB",
+	report_add("Node 0 %s free:%lukB boost:0kB min:%lukB low:%lukB high:%lukB "
+		   "reserved_highatomic:0KB active_anon:0kB inactive_anon:0kB active_file:0kB "
+		   "inactive_file:0kB unevictable:0kB writepending:0kB present:%lukB managed:%lukB "
+		   "mlocked:0kB bounce:0kB free_pcp:0kB local_pcp:0kB free_cma:0kB",
 		   z->name, z->free_pages * kb, z->watermark[WMARK_MIN] * kb,
 		   z->watermark[WMARK_LOW] * kb, z->watermark[WMARK_HIGH] * kb,
 		   z->present_pages * kb, z->managed_pages * kb);
-	for (unsigned int o = 0; o <= MAX_ORDER && used < sizeof(line); o++) {
+}
+
+static void show_lowmem_reserve(const struct zone *z)
+{
+	char line[128];
+	size_t used = 0;
+
+	for (int j = 0; j < MAX_NR_ZONES && used < sizeof(line); j++)
+		used += (size_t)snprintf(line + used, sizeof(line) - used, " %ld",
+					 (long)z->lowmem_reserve[j]);
+	report_add("lowmem_reserve[]:%s", line);
+}
+
+static void show_free_lists(const struct zone *z)
+{
+	char line[512];
+	size_t used = 0;
+	unsigned long total = 0, kb = PAGE_SIZE >> 10;
+
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER && used < sizeof(line); o++) {
 		unsigned long n = __atomic_load_n(&z->free_area[o].nr_free, __ATOMIC_RELAXED);
 
 		used += (size_t)snprintf(line + used, sizeof(line) - used, "%lu*%lukB ", n,
@@ -127,8 +145,23 @@ static void show_zone(const struct zone *z)
 	report_add("Node 0 %s: %s= %lukB", z->name, line, total * kb);
 }
 
+/* The zones an allocation limited to @high could use, lowest first, as show_mem lists them. */
+static void show_mem(enum zone_type high)
+{
+	report_add("Mem-Info:");
+	for (int i = 0; i <= (int)high; i++) {
+		if (zone_populated(&zones[i])) {
+			show_zone_counts(&zones[i]);
+			show_lowmem_reserve(&zones[i]);
+		}
+	}
+	for (int i = 0; i <= (int)high; i++)
+		if (zone_populated(&zones[i]))
+			show_free_lists(&zones[i]);
+}
+
 /* The kernel's warn_alloc(): what failed, where, and the state of memory. */
-static void warn_alloc(gfp_t gfp, unsigned int order)
+static void warn_alloc(gfp_t gfp, unsigned int order, enum zone_type high)
 {
 	char mode[256];
 
@@ -138,10 +171,7 @@ static void warn_alloc(gfp_t gfp, unsigned int order)
 		     kmm_current_comm(), order, gfp, gfp_format(gfp, mode, sizeof(mode)));
 	report_add_task();
 	report_add_stack();
-	report_add("Mem-Info:");
-	for (int i = 0; i < MAX_NR_ZONES; i++)
-		if (zone_populated(&zones[i]))
-			show_zone(&zones[i]);
+	show_mem(high);
 	report_finish();
 }
 
@@ -166,6 +196,6 @@ struct page *alloc_slowpath(gfp_t gfp, unsigned int order, enum zone_type high)
 	page = wait_and_retry(gfp, order, high, alloc_flags);
 out:
 	if (!page && !(gfp & __GFP_NOWARN))
-		warn_alloc(gfp, order);
+		warn_alloc(gfp, order, high);
 	return page;
 }

@@ -9,17 +9,21 @@
 #include "gfp.h"
 #include "page.h"
 
-/* Largest order the buddy allocator serves: 2^10 pages = 4 MiB. */
-#define MAX_ORDER 10
-#define MAX_PAGE_ORDER MAX_ORDER
-#define MAX_ORDER_NR_PAGES (1UL << MAX_ORDER)
+/*
+ * Largest order the buddy allocator serves: 2^10 pages = 4 MiB. MAX_ORDER keeps its Linux 6.1
+ * meaning, one past the largest order (valid orders are < MAX_ORDER); newer kernels name the
+ * largest order itself MAX_PAGE_ORDER.
+ */
+#define MAX_PAGE_ORDER 10
+#define MAX_ORDER (MAX_PAGE_ORDER + 1)
+#define MAX_ORDER_NR_PAGES (1UL << MAX_PAGE_ORDER)
 #define PAGE_ALLOC_COSTLY_ORDER 3
 
 /**
  * alloc_pages - allocate a block of 2^order contiguous pages
  * @gfp: GFP flags: zone modifiers, sleeping policy (__GFP_DIRECT_RECLAIM), __GFP_ZERO,
  *       __GFP_NOWARN, __GFP_NORETRY, __GFP_NOFAIL, __GFP_COMP
- * @order: 0..MAX_ORDER
+ * @order: 0..MAX_PAGE_ORDER
  *
  * Context: may sleep if @gfp allows blocking (GFP_KERNEL); never sleeps with GFP_ATOMIC or
  * GFP_NOWAIT. GFP_ATOMIC may dip below the min watermark.
@@ -31,7 +35,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order);
  * alloc_pages_node - alloc_pages() on a NUMA node (kmm has one node; @nid is ignored)
  * @nid: node id or NUMA_NO_NODE
  * @gfp: GFP flags
- * @order: 0..MAX_ORDER
+ * @order: 0..MAX_PAGE_ORDER
  *
  * Context: as alloc_pages().
  * Return: the first page, or NULL.
@@ -55,7 +59,7 @@ void __free_pages(struct page *page, unsigned int order);
 /**
  * __get_free_pages - allocate low memory and return its linear-map address
  * @gfp: GFP flags (__GFP_HIGHMEM is not allowed: the result must have an address)
- * @order: 0..MAX_ORDER
+ * @order: 0..MAX_PAGE_ORDER
  *
  * Context: as alloc_pages().
  * Return: the kernel virtual address, or 0.

@@ -46,7 +46,7 @@ struct zone {
 	unsigned long lowmem_reserve[MAX_NR_ZONES];
 	pthread_mutex_t lock;
 	unsigned long free_pages; /* NR_FREE_PAGES: pages on the free lists; relaxed reads */
-	struct free_area free_area[MAX_ORDER + 1];
+	struct free_area free_area[MAX_PAGE_ORDER + 1];
 };
 
 /* A thread's cache of free blocks of one zone and order: a stack linked through lru.next. */
