@@ -16,6 +16,7 @@
 #include "internal/options.h"
 #include "internal/profile.h"
 #include "internal/report.h"
+#include "internal/stats.h"
 #include "internal/zone.h"
 #include "internal/fault_inject.h"
 #include <kmm/page_alloc.h>
@@ -163,6 +164,7 @@ int kmm_boot(const struct kmm_config *config)
 		release_all();
 		return err;
 	}
+	stats_reset();
 	memmap_init();
 	page_alloc_init();
 	resource_init_ram();

@@ -25,6 +25,7 @@
 #include "internal/memmap.h"
 #include "internal/options.h"
 #include "internal/report.h"
+#include "internal/stats.h"
 #include "internal/zone.h"
 
 struct zone zones[MAX_NR_ZONES];
@@ -327,8 +328,16 @@ void page_alloc_exit(void)
 
 /* ---------------------------------------------------------------- allocation */
 
+static const enum kmm_stat pgalloc_stat[MAX_NR_ZONES] = {
+	[ZONE_DMA] = STAT_PGALLOC_DMA,
+	[ZONE_DMA32] = STAT_PGALLOC_DMA32,
+	[ZONE_NORMAL] = STAT_PGALLOC_NORMAL,
+	[ZONE_HIGHMEM] = STAT_PGALLOC_HIGH,
+};
+
 static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, void *site)
 {
+	count_events(pgalloc_stat[page_zonenum(page)], 1UL << order);
 	page->flags &= ~((1UL << PG_buddy) | (1UL << PG_pcp));
 	page->private = 0;
 	page->kmm_order = order;
@@ -459,6 +468,7 @@ static void free_the_block(struct page *page, unsigned int order)
 
 	if (!free_pages_check(page, order))
 		return;
+	count_events(STAT_PGFREE, 1UL << order);
 	clear_compound(page, order);
 	page->mapping = NULL;
 	page->index = 0;

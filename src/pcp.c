@@ -13,6 +13,7 @@
 #include <kmm/page_alloc.h>
 #include "internal/machine.h"
 #include "internal/options.h"
+#include "internal/stats.h"
 #include "internal/thread.h"
 #include "internal/zone.h"
 
@@ -45,6 +46,7 @@ static void give_back(struct zone *zone, struct pcp_list *l, unsigned int order,
 {
 	if (!nr)
 		return;
+	count_events(STAT_PCP_SPILL, 1);
 	pthread_mutex_lock(&zone->lock);
 	while (nr-- && l->head)
 		__free_one_page(zone, pop(l), order);
@@ -91,6 +93,7 @@ struct page *pcp_alloc(struct zone *zone, unsigned int order)
 	if (!l->head) {
 		unsigned int n = batch_blocks(order);
 
+		count_events(STAT_PCP_REFILL, 1);
 		pthread_mutex_lock(&zone->lock);
 		while (n--) {
 			struct page *page = __rmqueue(zone, order);

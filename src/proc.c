@@ -10,6 +10,7 @@
 #include <kmm/proc.h>
 #include "internal/machine.h"
 #include "internal/options.h"
+#include "internal/stats.h"
 #include "internal/zone.h"
 
 #define K(pages) ((unsigned long)(pages) << (PAGE_SHIFT - 10))
@@ -195,16 +196,25 @@ void kmm_print_layout(FILE *out)
 		layout_line(out, "modules", l->modules_vaddr, l->modules_end);
 }
 
+void kmm_proc_vmstat(FILE *out)
+{
+	unsigned long free = 0;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		free += rd(&zones[i].free_pages);
+	fprintf(out, "nr_free_pages %lu\n", free);
+	stats_print(out, true);
+}
+
 int kmm_proc_show(const char *name, FILE *out)
 {
 	static const struct {
 		const char *name;
 		void (*show)(FILE *out);
 	} files[] = {
-		{ "buddyinfo", kmm_proc_buddyinfo },
-		{ "meminfo", kmm_proc_meminfo },
-		{ "zoneinfo", kmm_proc_zoneinfo },
-		{ "iomem", kmm_proc_iomem },
+		{ "buddyinfo", kmm_proc_buddyinfo }, { "meminfo", kmm_proc_meminfo },
+		{ "zoneinfo", kmm_proc_zoneinfo },   { "iomem", kmm_proc_iomem },
+		{ "vmstat", kmm_proc_vmstat },
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {

@@ -19,6 +19,7 @@
 #include <kmm/shrinker.h>
 #include "internal/options.h"
 #include "internal/report.h"
+#include "internal/stats.h"
 #include "internal/zone.h"
 
 #define WAIT_SLICE_MS 10
@@ -90,6 +91,7 @@ static struct page *wait_and_retry(gfp_t gfp, unsigned int order, enum zone_type
 	long long deadline = now_ms() + kmm_opts.gfp_wait_ms;
 	struct page *page = NULL;
 
+	count_events(STAT_PGALLOC_WAIT, 1);
 	__atomic_add_fetch(&alloc_waiters, 1, __ATOMIC_SEQ_CST);
 	kmm_drain_all_pages();
 	for (;;) {
@@ -188,6 +190,7 @@ struct page *alloc_slowpath(gfp_t gfp, unsigned int order, enum zone_type high)
 			page = get_page_from_freelist(order, high, ALLOC_NO_WATERMARKS);
 		goto out;
 	}
+	count_events(STAT_ALLOCSTALL, 1);
 	drain_local_pages();
 	kmm_shrink_all(gfp);
 	page = get_page_from_freelist(order, high, alloc_flags);
@@ -195,6 +198,8 @@ struct page *alloc_slowpath(gfp_t gfp, unsigned int order, enum zone_type high)
 		goto out;
 	page = wait_and_retry(gfp, order, high, alloc_flags);
 out:
+	if (!page)
+		count_events(STAT_PGALLOC_FAIL, 1);
 	if (!page && !(gfp & __GFP_NOWARN))
 		warn_alloc(gfp, order, high);
 	return page;

@@ -12,6 +12,7 @@
 #include <kmm/shrinker.h>
 #include "internal/list.h"
 #include "internal/os.h"
+#include "internal/stats.h"
 
 #define DEFAULT_BATCH 128
 

@@ -27,6 +27,7 @@ static void thread_destroy(void *arg)
 	struct kmm_thread *t = arg;
 
 	page_alloc_thread_exit(&t->pcp);
+	stats_thread_detach(&t->stats);
 	kmm_thread_self = NULL;
 	free(t);
 }
@@ -54,6 +55,7 @@ struct kmm_thread *thread_create(void)
 	t->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
 	t->cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % cpus;
 	name_thread(t);
+	stats_thread_attach(&t->stats);
 	kmm_thread_self = t;
 	pthread_setspecific(thread_key, t);
 	return t;

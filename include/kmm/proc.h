@@ -4,11 +4,12 @@
 #ifndef KMM_PROC_H
 #define KMM_PROC_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /**
  * kmm_proc_show - print a /proc file
- * @name: "buddyinfo", "meminfo", "zoneinfo", "iomem" (and later layers' files)
+ * @name: "buddyinfo", "meminfo", "zoneinfo", "iomem", "vmstat" (and later layers' files)
  * @out: where to print
  *
  * Context: process context.
@@ -20,6 +21,14 @@ void kmm_proc_buddyinfo(FILE *out);
 void kmm_proc_meminfo(FILE *out);
 void kmm_proc_zoneinfo(FILE *out);
 void kmm_proc_iomem(FILE *out);
+void kmm_proc_vmstat(FILE *out);
+
+/**
+ * kmm_stats_print - every kmm event counter, as "name value" lines or one JSON object
+ * @out: where to print
+ * @json: JSON instead of text
+ */
+void kmm_stats_print(FILE *out, bool json);
 
 /**
  * kmm_print_layout - the "Virtual kernel memory layout:" lines the kernel prints at boot

@@ -10,6 +10,7 @@
 #define KMM_INTERNAL_THREAD_H
 
 #include <kmm/context.h>
+#include "stats.h"
 #include "zone.h"
 
 struct kmm_thread {
@@ -19,6 +20,7 @@ struct kmm_thread {
 	int pid;
 	char comm[TASK_COMM_LEN];
 	struct pcp_cache pcp;
+	struct kmm_stats stats;
 };
 
 extern KMM_HIDDEN __thread struct kmm_thread *kmm_thread_self
