@@ -8,6 +8,7 @@
  * while no other thread is inside kmm.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +184,12 @@ void kmm_shutdown(void)
 	release_all();
 	kmm_machine.generation++;
 	memset(&kmm_layout, 0, sizeof(kmm_layout));
+}
+
+void machine_not_booted(const char *fn)
+{
+	fprintf(stderr, "kmm: %s() called with no machine booted: call kmm_boot() first\n", fn);
+	abort();
 }
 
 bool kmm_booted(void)

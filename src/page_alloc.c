@@ -377,7 +377,8 @@ static struct page *alloc_pages_at(gfp_t gfp, unsigned int order, void *site)
 			warn_order_once(order);
 		return NULL;
 	}
-	kmm_assert(kmm_machine.booted);
+	if (unlikely(!kmm_machine.booted))
+		machine_not_booted("alloc_pages");
 	if ((gfp & __GFP_DIRECT_RECLAIM) && __might_sleep(__FILE__, __LINE__))
 		gfp = (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
 	if (kmm_should_fail(KMM_FAIL_PAGE_ALLOC, gfp, order, PAGE_SIZE << order))

@@ -33,6 +33,9 @@ static inline void *machine_phys_ptr(phys_addr_t phys)
 	return kmm_machine.phys_view + (phys - kmm_layout.phys_offset);
 }
 
+/* Stop the program: @fn was called with no machine booted (a usage error, not misuse to repair). */
+KMM_HIDDEN void machine_not_booted(const char *fn) __attribute__((noreturn));
+
 /* Hooks other files provide for boot and shutdown. */
 KMM_HIDDEN void context_reset(void);
 KMM_HIDDEN void memmap_init(void);
