@@ -168,32 +168,30 @@ void kmm_proc_zoneinfo(FILE *out)
 	}
 }
 
-static void layout_line(FILE *out, const char *name, unsigned long start, unsigned long end)
+/* As the kernel's MLK()/MLM(): each area has a fixed unit, kB or MB (truncated). */
+static void layout_line(FILE *out, const char *name, unsigned long start, unsigned long end,
+			bool mb)
 {
-	unsigned long size = end - start;
-
-	if (size >= (64UL << 20) || (size >= (1UL << 20) && !(size & ((1UL << 20) - 1))))
-		fprintf(out, "    %-7s : 0x%08lx - 0x%08lx   (%4lu MB)\n", name, start, end,
-			size >> 20);
-	else
-		fprintf(out, "    %-7s : 0x%08lx - 0x%08lx   (%4lu kB)\n", name, start, end,
-			size >> 10);
+	fprintf(out, "    %-7s : 0x%08lx - 0x%08lx   (%4lu %s)\n", name, start, end,
+		(end - start) >> (mb ? 20 : 10), mb ? "MB" : "kB");
 }
 
 void kmm_print_layout(FILE *out)
 {
 	const struct kmm_layout *l = &kmm_layout;
+	unsigned long pkmap_end = l->pkmap_base + l->last_pkmap * PAGE_SIZE;
 
 	fprintf(out, "Virtual kernel memory layout:\n");
-	layout_line(out, "fixmap", l->fixaddr_start, l->fixaddr_top);
+	layout_line(out, "fixmap", l->fixaddr_start, l->fixaddr_top, false);
+	/* x86_32 prints pkmap in kB above vmalloc; ARM in MB below lowmem. */
 	if (l->pkmap_base && l->pkmap_base > l->page_offset)
-		layout_line(out, "pkmap", l->pkmap_base, l->pkmap_base + l->last_pkmap * PAGE_SIZE);
-	layout_line(out, "vmalloc", l->vmalloc_start, l->vmalloc_end);
-	layout_line(out, "lowmem", l->page_offset, l->high_mem);
+		layout_line(out, "pkmap", l->pkmap_base, pkmap_end, false);
+	layout_line(out, "vmalloc", l->vmalloc_start, l->vmalloc_end, true);
+	layout_line(out, "lowmem", l->page_offset, l->high_mem, true);
 	if (l->pkmap_base && l->pkmap_base < l->page_offset)
-		layout_line(out, "pkmap", l->pkmap_base, l->pkmap_base + l->last_pkmap * PAGE_SIZE);
+		layout_line(out, "pkmap", l->pkmap_base, pkmap_end, true);
 	if (l->modules_vaddr)
-		layout_line(out, "modules", l->modules_vaddr, l->modules_end);
+		layout_line(out, "modules", l->modules_vaddr, l->modules_end, true);
 }
 
 void kmm_proc_vmstat(FILE *out)
