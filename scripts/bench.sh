@@ -1,0 +1,77 @@
+#!/bin/sh
+# Runs the benchmarks of an existing build (`make bench` builds ./build first; this script
+# builds nothing). Two parts per benchmark:
+#   1. the timing table (ns/op, cycles/op, ratio to glibc), printed by the benchmark itself;
+#   2. instructions per operation under callgrind, which are repeatable where times are not.
+# Instruction counts: the benchmark's --callgrind-MODE N runs N ops in a function loop_MODE;
+# callgrind collects only inside it; the allocator's share is its inclusive cost minus its self
+# (loop) cost, taken at two N and differenced so one-time costs (thread set-up, first refill)
+# drop out.
+#
+# Usage: scripts/bench.sh [BUILD_DIR]      (default: build; KMM_BENCH_BUILD also works)
+set -eu
+cd "$(dirname "$0")/.."
+BUILD=${1:-${KMM_BENCH_BUILD:-build}}
+PAGE_BENCH=$BUILD/bench/bench_page_alloc
+N1=20000
+N2=120000
+
+if [ ! -x "$PAGE_BENCH" ]; then
+	echo "bench.sh: $PAGE_BENCH not found; run 'make bench' (or build $BUILD first)" >&2
+	exit 1
+fi
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT INT TERM
+
+# allocator_ir BENCH MODE N: instructions spent below loop_MODE in a run of N ops.
+allocator_ir() {
+	out=$TMP/cg.$2.$3
+	valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect="loop_$2" \
+		"$1" "--callgrind-$2" "$3" >/dev/null 2>"$TMP/valgrind.log" || {
+		cat "$TMP/valgrind.log" >&2
+		return 1
+	}
+	incl=$(sed -n 's/^totals: *//p' "$out" | cut -d' ' -f1)
+	self=$(callgrind_annotate --inclusive=no --threshold=100 --auto=no "$out" 2>/dev/null |
+		awk -v f=":loop_$2 " 'index($0, f) { gsub(",", "", $1); print $1; exit }')
+	echo $((incl - ${self:-0}))
+}
+
+# per_op BENCH MODE: instructions per op, N1/N2 differenced, one decimal.
+per_op() {
+	a=$(allocator_ir "$1" "$2" $N1)
+	b=$(allocator_ir "$1" "$2" $N2)
+	awk -v a="$a" -v b="$b" -v n=$((N2 - N1)) 'BEGIN { printf "%.1f", (b - a) / n }'
+}
+
+# top_functions MODE N: the biggest self costs per op in the N2 run of MODE.
+top_functions() {
+	callgrind_annotate --inclusive=no --threshold=100 --auto=no "$TMP/cg.$1.$N2" 2>/dev/null |
+		awk -v n="$N2" -v skip=":loop_$1 " '
+			$1 ~ /^[0-9,]+$/ && / \[/ && !/PROGRAM TOTALS/ && !index($0, skip) {
+				c = $1; gsub(",", "", c)
+				fn = $0; sub(/ \[.*/, "", fn); sub(/.*:/, "", fn)
+				if (c / n >= 1 && shown++ < 12) printf "    %6.1f  %s\n", c / n, fn
+			}'
+}
+
+echo "== page allocator: timing =="
+[ "${KMM_BENCH_SKIP_TIMING:-}" ] || "$PAGE_BENCH"
+echo
+
+echo "== page allocator: instructions per op (callgrind, Ir; repeatable) =="
+if ! command -v valgrind >/dev/null 2>&1; then
+	echo "valgrind not installed; skipped (scripts/install-deps.sh installs it)"
+	exit 0
+fi
+printf '%-40s %10s\n' "pattern" "instr/op"
+for m in "order0:alloc_pages+__free_pages order 0" "order3:alloc_pages+__free_pages order 3" \
+	"batch:alloc_pages order 0 x256, free all" "get_free_page:__get_free_page+free_page" \
+	"malloc:glibc malloc(4096)+free" "aligned_alloc:glibc aligned_alloc(4096,4096)+free" \
+	"malloc_batch:glibc malloc(4096) x256, free all"; do
+	printf '%-40s %10s\n' "${m#*:}" "$(per_op "$PAGE_BENCH" "${m%%:*}")"
+done
+echo
+echo "where an order-0 alloc_pages+__free_pages pair spends them (self instructions per pair):"
+top_functions order0
