@@ -9,6 +9,7 @@
 # drop out.
 #
 # Usage: scripts/bench.sh [BUILD_DIR]      (default: build; KMM_BENCH_BUILD also works)
+#        KMM_BENCH_SKIP_TIMING=1 skips part 1 (instruction counts only, e.g. comparing builds).
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${1:-${KMM_BENCH_BUILD:-build}}

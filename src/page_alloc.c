@@ -26,6 +26,7 @@
 #include "internal/options.h"
 #include "internal/report.h"
 #include "internal/stats.h"
+#include "internal/thread.h"
 #include "internal/zone.h"
 
 struct zone zones[MAX_NR_ZONES];
@@ -138,8 +139,8 @@ static enum zone_type gfp_zone(gfp_t gfp)
 	return ZONE_NORMAL;
 }
 
-static bool watermark_ok(struct zone *z, unsigned int order, enum zone_type high,
-			 unsigned int alloc_flags)
+static inline bool watermark_ok(struct zone *z, unsigned int order, enum zone_type high,
+				unsigned int alloc_flags)
 {
 	long min, free_pages;
 
@@ -173,8 +174,12 @@ static struct page *rmqueue(struct zone *z, unsigned int order)
 	return page;
 }
 
-struct page *get_page_from_freelist(unsigned int order, enum zone_type high,
-				    unsigned int alloc_flags)
+/*
+ * The zone walk. Inlined into alloc_pages_at() with constant @alloc_flags, the reserve
+ * arithmetic of watermark_ok() folds away on the fast path.
+ */
+static inline __attribute__((always_inline)) struct page *
+freelist_alloc(unsigned int order, enum zone_type high, unsigned int alloc_flags)
 {
 	for (int i = (int)high; i >= 0; i--) {
 		struct zone *z = &zones[i];
@@ -187,6 +192,12 @@ struct page *get_page_from_freelist(unsigned int order, enum zone_type high,
 			return page;
 	}
 	return NULL;
+}
+
+struct page *get_page_from_freelist(unsigned int order, enum zone_type high,
+				    unsigned int alloc_flags)
+{
+	return freelist_alloc(order, high, alloc_flags);
 }
 
 static void zone_init(enum zone_type type, unsigned long start, unsigned long end)
@@ -335,14 +346,15 @@ static const enum kmm_stat pgalloc_stat[MAX_NR_ZONES] = {
 	[ZONE_HIGHMEM] = STAT_PGALLOC_HIGH,
 };
 
-static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, void *site)
+static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, void *site,
+			  struct kmm_thread *t)
 {
-	count_events(pgalloc_stat[page_zonenum(page)], 1UL << order);
+	stats_add(&t->stats, pgalloc_stat[page_zonenum(page)], 1UL << order);
 	page->flags &= ~((1UL << PG_buddy) | (1UL << PG_pcp));
 	page->private = 0;
 	page->kmm_order = order;
 	page->kmm_alloc_site = site;
-	page->kmm_pid = (unsigned int)kmm_current_pid();
+	page->kmm_pid = (unsigned int)t->pid;
 	__atomic_store_n(&page->_refcount, 1, __ATOMIC_RELAXED);
 	if (gfp & __GFP_ZERO)
 		memset(machine_phys_ptr(page_to_phys(page)), 0, PAGE_SIZE << order);
@@ -369,6 +381,7 @@ static void warn_order_once(unsigned int order)
 
 static struct page *alloc_pages_at(gfp_t gfp, unsigned int order, void *site)
 {
+	struct kmm_thread *t;
 	enum zone_type high;
 	struct page *page;
 
@@ -379,16 +392,19 @@ static struct page *alloc_pages_at(gfp_t gfp, unsigned int order, void *site)
 	}
 	if (unlikely(!kmm_machine.booted))
 		machine_not_booted("alloc_pages");
-	if ((gfp & __GFP_DIRECT_RECLAIM) && __might_sleep(__FILE__, __LINE__))
+	/* One lookup of the caller's state serves the context check, the stats and the owner. */
+	t = thread_current();
+	if ((gfp & __GFP_DIRECT_RECLAIM) && (t->preempt_count || t->irqs_disabled) &&
+	    __might_sleep(__FILE__, __LINE__))
 		gfp = (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
 	if (kmm_should_fail(KMM_FAIL_PAGE_ALLOC, gfp, order, PAGE_SIZE << order))
 		return NULL;
 	high = gfp_zone(gfp);
-	page = get_page_from_freelist(order, high, ALLOC_WMARK_LOW);
+	page = freelist_alloc(order, high, ALLOC_WMARK_LOW);
 	if (unlikely(!page))
 		page = alloc_slowpath(gfp, order, high);
 	if (page)
-		prep_new_page(page, order, gfp, site);
+		prep_new_page(page, order, gfp, site, t);
 	return page;
 }
 
@@ -431,11 +447,19 @@ static void bad_page(struct page *page, const char *reason)
 	report_finish();
 }
 
-/* Check a block about to return to the allocator; false (after a report) keeps it out. */
-static bool free_pages_check(struct page *page, unsigned int order)
+/* Out of line, so the free path carries no buffer for this rare report. */
+static void __attribute__((noinline)) bad_order(struct page *page, unsigned int order)
 {
 	char reason[96];
 
+	snprintf(reason, sizeof(reason), "freed with order %u, allocated with order %u", order,
+		 page->kmm_order);
+	bad_page(page, reason);
+}
+
+/* Check a block about to return to the allocator; false (after a report) keeps it out. */
+static bool free_pages_check(struct page *page, unsigned int order)
+{
 	if (page->flags & PAGE_FLAGS_CHECK_AT_FREE) {
 		bad_page(page, "PAGE_FLAGS_CHECK_AT_FREE flag(s) set");
 		return false;
@@ -445,9 +469,7 @@ static bool free_pages_check(struct page *page, unsigned int order)
 		return false;
 	}
 	if (page->kmm_order != order) {
-		snprintf(reason, sizeof(reason), "freed with order %u, allocated with order %u",
-			 order, page->kmm_order);
-		bad_page(page, reason);
+		bad_order(page, order);
 		return false;
 	}
 	return true;
@@ -469,7 +491,7 @@ static void free_the_block(struct page *page, unsigned int order)
 
 	if (!free_pages_check(page, order))
 		return;
-	count_events(STAT_PGFREE, 1UL << order);
+	stats_add(&thread_current()->stats, STAT_PGFREE, 1UL << order);
 	clear_compound(page, order);
 	page->mapping = NULL;
 	page->index = 0;
@@ -484,7 +506,7 @@ static void free_the_block(struct page *page, unsigned int order)
 }
 
 /* Drop one reference; true if it was the last. A page with no reference is reported. */
-static bool put_page_testzero(struct page *page)
+static inline bool put_page_testzero(struct page *page)
 {
 	int refs = __atomic_load_n(&page->_refcount, __ATOMIC_RELAXED);
 

@@ -63,8 +63,11 @@ void pcp_drain(struct pcp_cache *pcp)
 			give_back(&zones[z], &pcp->lists[z][o], o, pcp->lists[z][o].count);
 }
 
-/* The calling thread's cache, made current: stale lists dropped, pending drains honoured. */
-static struct pcp_cache *my_cache(void)
+/*
+ * The calling thread's cache, made current: stale lists dropped, pending drains honoured.
+ * Inlined: it is most of the fast path's bookkeeping.
+ */
+static inline __attribute__((always_inline)) struct pcp_cache *my_cache(void)
 {
 	struct pcp_cache *pcp = &thread_current()->pcp;
 	unsigned long requested = __atomic_load_n(&drain_requests, __ATOMIC_RELAXED);
@@ -86,26 +89,31 @@ static unsigned int batch_blocks(unsigned int order)
 	return (pages >> order) ? (unsigned int)(pages >> order) : 1;
 }
 
+/* Fill empty list @l with a batch from @zone. Out of line, to keep pcp_alloc() a leaf. */
+static bool __attribute__((noinline))
+refill(struct zone *zone, struct pcp_list *l, unsigned int order)
+{
+	unsigned int n = batch_blocks(order);
+
+	count_events(STAT_PCP_REFILL, 1);
+	pthread_mutex_lock(&zone->lock);
+	while (n--) {
+		struct page *page = __rmqueue(zone, order);
+
+		if (!page)
+			break;
+		push(l, page);
+	}
+	pthread_mutex_unlock(&zone->lock);
+	return l->head != NULL;
+}
+
 struct page *pcp_alloc(struct zone *zone, unsigned int order)
 {
 	struct pcp_list *l = &my_cache()->lists[zone - zones][order];
 
-	if (!l->head) {
-		unsigned int n = batch_blocks(order);
-
-		count_events(STAT_PCP_REFILL, 1);
-		pthread_mutex_lock(&zone->lock);
-		while (n--) {
-			struct page *page = __rmqueue(zone, order);
-
-			if (!page)
-				break;
-			push(l, page);
-		}
-		pthread_mutex_unlock(&zone->lock);
-		if (!l->head)
-			return NULL;
-	}
+	if (__builtin_expect(!l->head, 0) && !refill(zone, l, order))
+		return NULL;
 	return pop(l);
 }
 
