@@ -67,7 +67,9 @@ static void clear_buddy(struct page *page)
 
 static bool is_free_buddy(const struct page *page, unsigned int order)
 {
-	return (page->flags & (1UL << PG_buddy)) && page->private == order;
+	/* The flags of a page that is not free may change under us: see page_flags_change(). */
+	return (__atomic_load_n(&page->flags, __ATOMIC_RELAXED) & (1UL << PG_buddy)) &&
+	       page->private == order;
 }
 
 void __free_one_page(struct zone *zone, struct page *page, unsigned int order)
@@ -350,7 +352,7 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, void
 			  struct kmm_thread *t)
 {
 	stats_add(&t->stats, pgalloc_stat[page_zonenum(page)], 1UL << order);
-	page->flags &= ~((1UL << PG_buddy) | (1UL << PG_pcp));
+	page_flags_change(page, (1UL << PG_buddy) | (1UL << PG_pcp), 0);
 	page->private = 0;
 	page->kmm_order = order;
 	page->kmm_alloc_site = site;
@@ -359,7 +361,7 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, void
 	if (gfp & __GFP_ZERO)
 		memset(machine_phys_ptr(page_to_phys(page)), 0, PAGE_SIZE << order);
 	if ((gfp & __GFP_COMP) && order) {
-		page->flags |= 1UL << PG_head;
+		page_flags_change(page, 0, 1UL << PG_head);
 		for (unsigned long i = 1; i < (1UL << order); i++)
 			page[i].compound_head = page;
 	}
@@ -479,7 +481,7 @@ static void clear_compound(struct page *page, unsigned int order)
 {
 	if (!(page->flags & (1UL << PG_head)))
 		return;
-	page->flags &= ~(1UL << PG_head);
+	page_flags_change(page, 1UL << PG_head, 0);
 	for (unsigned long i = 1; i < (1UL << order); i++)
 		page[i].compound_head = NULL;
 }

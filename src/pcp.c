@@ -22,7 +22,7 @@ unsigned long drain_requests;
 
 static void push(struct pcp_list *l, struct page *page)
 {
-	page->flags |= 1UL << PG_pcp;
+	page_flags_change(page, 0, 1UL << PG_pcp);
 	page->lru.next = l->head ? &l->head->lru : NULL;
 	l->head = page;
 	l->count++;
@@ -36,7 +36,7 @@ static struct page *pop(struct pcp_list *l)
 						   __builtin_offsetof(struct page, lru)) :
 				   NULL;
 	page->lru.next = NULL;
-	page->flags &= ~(1UL << PG_pcp);
+	page_flags_change(page, 1UL << PG_pcp, 0);
 	l->count--;
 	return page;
 }

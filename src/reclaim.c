@@ -115,9 +115,9 @@ static void show_zone_counts(const struct zone *z)
 		   "reserved_highatomic:0KB active_anon:0kB inactive_anon:0kB active_file:0kB "
 		   "inactive_file:0kB unevictable:0kB writepending:0kB present:%lukB managed:%lukB "
 		   "mlocked:0kB bounce:0kB free_pcp:0kB local_pcp:0kB free_cma:0kB",
-		   z->name, z->free_pages * kb, z->watermark[WMARK_MIN] * kb,
-		   z->watermark[WMARK_LOW] * kb, z->watermark[WMARK_HIGH] * kb,
-		   z->present_pages * kb, z->managed_pages * kb);
+		   z->name, __atomic_load_n(&z->free_pages, __ATOMIC_RELAXED) * kb,
+		   z->watermark[WMARK_MIN] * kb, z->watermark[WMARK_LOW] * kb,
+		   z->watermark[WMARK_HIGH] * kb, z->present_pages * kb, z->managed_pages * kb);
 }
 
 static void show_lowmem_reserve(const struct zone *z)

@@ -81,6 +81,19 @@ static inline struct zone *page_zone(const struct page *page)
 	return &zones[page_zonenum(page)];
 }
 
+/*
+ * Change the flags of a page only its owner writes (just allocated, being freed, or in the
+ * owner's thread cache). __free_one_page() may meanwhile read them under its zone lock to see
+ * whether the page is a free buddy, so both sides are atomic: a plain load and store, no
+ * read-modify-write.
+ */
+static inline void page_flags_change(struct page *page, unsigned long clear, unsigned long set)
+{
+	unsigned long flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&page->flags, (flags & ~clear) | set, __ATOMIC_RELAXED);
+}
+
 /* Set up every zone's free lists from the frames machine.c declared free; compute watermarks. */
 KMM_HIDDEN void page_alloc_init(void);
 
