@@ -34,10 +34,13 @@ struct zone zones[MAX_NR_ZONES];
 /* Set once the impossible-order warning has been given in this boot. */
 static bool order_warned;
 
-static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "HighMem" };
+static const char *const zone_names[MAX_NR_ZONES] = { "DMA",	 "DMA32",   "Normal",
+						      "HighMem", "Movable", "Device" };
 
-/* Kernel default lowmem_reserve_ratio for DMA, DMA32, Normal, HighMem. */
-static const unsigned long lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0 };
+unsigned int zones_configured;
+
+/* Kernel default lowmem_reserve_ratio for DMA, DMA32, Normal, HighMem, Movable, Device. */
+static const unsigned long lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0, 0, 0 };
 
 /* Flags that must be clear on a page being freed (the kernel's PAGE_FLAGS_CHECK_AT_FREE). */
 #define PAGE_FLAGS_CHECK_AT_FREE                                                        \
@@ -237,11 +240,17 @@ static void size_zones(void)
 		zone_init(ZONE_DMA32, dma_end, dma32_end);
 		zone_init(ZONE_NORMAL, dma32_end, end);
 		zone_init(ZONE_HIGHMEM, end, end);
+		zones_configured = 1U << ZONE_DMA | 1U << ZONE_DMA32 | 1U << ZONE_NORMAL |
+				   1U << ZONE_MOVABLE | 1U << ZONE_DEVICE;
 	} else {
 		zone_init(ZONE_DMA32, dma_end, dma_end);
 		zone_init(ZONE_NORMAL, dma_end, low);
 		zone_init(ZONE_HIGHMEM, low, end);
+		zones_configured = 1U << ZONE_DMA | 1U << ZONE_NORMAL | 1U << ZONE_HIGHMEM |
+				   1U << ZONE_MOVABLE;
 	}
+	zone_init(ZONE_MOVABLE, end, end);
+	zone_init(ZONE_DEVICE, end, end);
 }
 
 void page_alloc_free_range(unsigned long start, unsigned long end)
@@ -309,7 +318,9 @@ static void setup_lowmem_reserve(void)
 		for (int j = i + 1; j < MAX_NR_ZONES; j++) {
 			above += zones[j].managed_pages;
 			zones[i].lowmem_reserve[j] =
-				lowmem_reserve_ratio[i] ? above / lowmem_reserve_ratio[i] : 0;
+				lowmem_reserve_ratio[i] && zones[i].managed_pages ?
+					above / lowmem_reserve_ratio[i] :
+					0;
 		}
 	}
 }

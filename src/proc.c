@@ -138,9 +138,10 @@ static void zoneinfo_zone(FILE *out, const struct zone *z)
 	fprintf(out, "\n        present  %lu", z->present_pages);
 	fprintf(out, "\n        managed  %lu", z->managed_pages);
 	fprintf(out, "\n        cma      %lu", 0UL);
-	fprintf(out, "\n        protection: (%ld", (long)z->lowmem_reserve[0]);
-	for (int j = 1; j < MAX_NR_ZONES; j++)
-		fprintf(out, ", %ld", (long)z->lowmem_reserve[j]);
+	fprintf(out, "\n        protection: (");
+	for (int j = 0, n = 0; j < MAX_NR_ZONES; j++)
+		if (zone_configured(j))
+			fprintf(out, "%s%ld", n++ ? ", " : "", (long)z->lowmem_reserve[j]);
 	fputc(')', out);
 	if (zone_populated(z)) {
 		fprintf(out, "\n      %-12s %lu", "nr_free_pages", rd(&z->free_pages));
@@ -158,14 +159,10 @@ static void zoneinfo_zone(FILE *out, const struct zone *z)
 
 void kmm_proc_zoneinfo(FILE *out)
 {
-	for (int i = 0; i < MAX_NR_ZONES; i++) {
-		/* The kernel lists the zones the architecture configures, populated or not. */
-		if (i == ZONE_DMA32 && !kmm_machine.dma32_limit)
-			continue;
-		if (i == ZONE_HIGHMEM && kmm_machine.dma32_limit)
-			continue;
-		zoneinfo_zone(out, &zones[i]);
-	}
+	/* The kernel lists the zones its configuration has, populated or not. */
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (zone_configured(i))
+			zoneinfo_zone(out, &zones[i]);
 }
 
 /* As the kernel's MLK()/MLM(): each area has a fixed unit, kB or MB (truncated). */

@@ -126,8 +126,9 @@ static void show_lowmem_reserve(const struct zone *z)
 	size_t used = 0;
 
 	for (int j = 0; j < MAX_NR_ZONES && used < sizeof(line); j++)
-		used += (size_t)snprintf(line + used, sizeof(line) - used, " %ld",
-					 (long)z->lowmem_reserve[j]);
+		if (zone_configured(j))
+			used += (size_t)snprintf(line + used, sizeof(line) - used, " %ld",
+						 (long)z->lowmem_reserve[j]);
 	report_add("lowmem_reserve[]:%s", line);
 }
 

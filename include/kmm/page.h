@@ -42,7 +42,7 @@ enum pageflags {
 };
 
 /* The zone number lives in the top bits of page->flags, as in the kernel. */
-#define ZONES_SHIFT 2
+#define ZONES_SHIFT 3
 #define ZONES_PGSHIFT (sizeof(unsigned long) * 8 - ZONES_SHIFT)
 
 /*

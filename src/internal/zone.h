@@ -18,8 +18,18 @@ enum zone_type {
 	ZONE_DMA32,
 	ZONE_NORMAL,
 	ZONE_HIGHMEM,
+	ZONE_MOVABLE, /* configured but always empty: kmm has no movablecore= */
+	ZONE_DEVICE, /* configured but always empty on x86_64 */
 	MAX_NR_ZONES,
 };
+
+/* The zone types the profile's kernel is configured with (the views list exactly these). */
+extern KMM_HIDDEN unsigned int zones_configured;
+
+static inline bool zone_configured(enum zone_type type)
+{
+	return (zones_configured >> type) & 1;
+}
 
 enum zone_watermarks {
 	WMARK_MIN,

@@ -432,11 +432,14 @@ static void zoneinfo_gives_watermarks_for_each_populated_zone(void **state)
 
 	capture(&t, kmm_proc_zoneinfo);
 	n = parse_zoneinfo(&t, zs, 8);
-	assert_int_equal(n, 3);
+	/* The zone types of a 32-bit kernel with high memory; Movable is configured, empty. */
+	assert_int_equal(n, 4);
 	assert_string_equal(zs[0].name, "DMA");
 	assert_string_equal(zs[1].name, "Normal");
 	assert_string_equal(zs[2].name, "HighMem");
-	for (int k = 0; k < n; k++) {
+	assert_string_equal(zs[3].name, "Movable");
+	assert_int_equal(zs[3].managed, 0);
+	for (int k = 0; k < 3; k++) {
 		const struct zone *z = zone_named(zs[k].name);
 
 		assert_true(zs[k].min > 0);
@@ -461,15 +464,65 @@ static void zoneinfo_shows_empty_zones_up_to_protection(void **state)
 
 	capture(&t, kmm_proc_zoneinfo);
 	n = parse_zoneinfo(&t, zs, 8);
-	/* 512 MiB: HighMem is configured but holds nothing. */
-	assert_int_equal(n, 3);
+	/* 512 MiB: HighMem (and Movable) are configured but hold nothing. */
+	assert_int_equal(n, 4);
 	assert_string_equal(zs[2].name, "HighMem");
 	assert_int_equal(zs[2].managed, 0);
 	assert_int_equal(zs[2].free, 0);
 	assert_false(zs[2].has_stats);
+	assert_string_equal(zs[3].name, "Movable");
+	assert_false(zs[3].has_stats);
 	assert_true(zs[1].has_stats);
 	assert_int_equal(strncmp(t.line[t.nr - 1], "        protection: (", 21), 0);
 	release(&t);
+}
+
+/* The DMA zone's "protection: (...)" line, parsed into @cols; returns the column count. */
+static int dma_protection(long *cols, int max)
+{
+	struct text t;
+	int n = 0;
+
+	capture(&t, kmm_proc_zoneinfo);
+	for (int i = 0; i < t.nr; i++) {
+		const char *p = strstr(t.line[i], "protection: (");
+
+		if (!p)
+			continue;
+		for (p += 13; n < max && *p && *p != ')'; n++) {
+			char *end;
+
+			cols[n] = strtol(p, &end, 10);
+			p = *end == ',' ? end + 2 : end;
+		}
+		break;
+	}
+	release(&t);
+	return n;
+}
+
+static void zoneinfo_protection_has_a_column_per_configured_zone_type_x86_32(void **state)
+{
+	long cols[8];
+	unsigned long normal = zones[ZONE_NORMAL].managed_pages;
+	unsigned long high = zones[ZONE_HIGHMEM].managed_pages;
+
+	/* DMA, Normal, HighMem, Movable: the reserve DMA keeps from each, ratio 256. */
+	assert_int_equal(dma_protection(cols, 8), 4);
+	assert_int_equal(cols[0], 0);
+	assert_int_equal(cols[1], normal / 256);
+	assert_int_equal(cols[2], (normal + high) / 256);
+	assert_int_equal(cols[3], (normal + high) / 256);
+}
+
+static void zoneinfo_protection_has_a_column_per_configured_zone_type_x86_64(void **state)
+{
+	long cols[8];
+
+	/* DMA, DMA32, Normal, Movable, Device, as the reference x86_64 kernel prints. */
+	assert_int_equal(dma_protection(cols, 8), 5);
+	assert_int_equal(cols[1], zones[ZONE_DMA32].managed_pages / 256);
+	assert_int_equal(cols[4], cols[1] + zones[ZONE_NORMAL].managed_pages / 256);
 }
 
 static void zoneinfo_field_labels_are_the_references(void **state)
@@ -652,6 +705,8 @@ int main(void)
 		X86_32(zoneinfo_gives_watermarks_for_each_populated_zone),
 		X86_32_LOW(zoneinfo_shows_empty_zones_up_to_protection),
 		X86_32(zoneinfo_field_labels_are_the_references),
+		X86_32(zoneinfo_protection_has_a_column_per_configured_zone_type_x86_32),
+		X86_64(zoneinfo_protection_has_a_column_per_configured_zone_type_x86_64),
 		X86_32(iomem_shows_system_ram_spanning_ram_x86_32),
 		ARM32(iomem_shows_system_ram_at_phys_offset_arm32),
 		X86_32(layout_banner_x86_32_lists_fixmap_pkmap_vmalloc_lowmem),
