@@ -49,6 +49,25 @@ static bool capturing;
 static unsigned int captured_count;
 static struct captured_report captured[CAPTURE_SLOTS];
 
+/* Per-category counts of the capture, kept for every report even past CAPTURE_SLOTS. */
+#define CAPTURE_IDS 64
+static struct {
+	const char *id;
+	unsigned int count;
+} captured_ids[CAPTURE_IDS];
+
+static void count_captured_id(const char *id)
+{
+	for (unsigned int i = 0; i < CAPTURE_IDS; i++) {
+		if (!captured_ids[i].id)
+			captured_ids[i].id = id;
+		if (strcmp(captured_ids[i].id, id) == 0) {
+			captured_ids[i].count++;
+			return;
+		}
+	}
+}
+
 static void append_va(const char *fmt, va_list ap)
 {
 	size_t room = REPORT_MAX - pending.len;
@@ -158,6 +177,7 @@ static void deliver(void)
 	r.title = title;
 
 	if (capturing) {
+		count_captured_id(pending.id);
 		if (captured_count < CAPTURE_SLOTS) {
 			struct captured_report *c = &captured[captured_count];
 
@@ -223,6 +243,7 @@ void kmm_report_capture_begin(void)
 	pthread_mutex_lock(&report_lock);
 	capturing = true;
 	captured_count = 0;
+	memset(captured_ids, 0, sizeof(captured_ids));
 	pthread_mutex_unlock(&report_lock);
 }
 
@@ -245,8 +266,9 @@ unsigned int kmm_report_captured(const char *id)
 	if (!id) {
 		n = captured_count;
 	} else {
-		for (unsigned int i = 0; i < captured_count && i < CAPTURE_SLOTS; i++)
-			n += strcmp(captured[i].id, id) == 0;
+		for (unsigned int i = 0; i < CAPTURE_IDS && captured_ids[i].id; i++)
+			if (strcmp(captured_ids[i].id, id) == 0)
+				n = captured_ids[i].count;
 	}
 	pthread_mutex_unlock(&report_lock);
 	return n;
