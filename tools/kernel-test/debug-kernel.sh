@@ -10,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/setup.sh" >/dev/null
 eval "$(grep -E '^KMM_KERNEL_(ABI|PKGVER)=' "$here/setup.sh")"
-CACHE=${KMM_KERNEL_CACHE:-$HOME/.cache/kmm-kernel}
+CACHE=${KMM_KERNEL_CACHE:-${HOME:-/root}/.cache/kmm-kernel}
 DEST=$CACHE/$KMM_KERNEL_ABI-debug
 t0=$(date +%s)
 say() { echo "kernel-test debug-kernel: $* ($(($(date +%s) - t0)) s)"; }

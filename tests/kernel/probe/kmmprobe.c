@@ -279,7 +279,7 @@ static void probe_reports(void)
 	 * memory is plentiful. Record whether this kernel said anything, and how often.
 	 */
 	pr_info("expect begin might-sleep\n");
-	for (n = 0; n < 2; n++) {	/* twice: does the second one report again? */
+	for (n = 0; n < 2; n++) { /* twice: does the second one report again? */
 		spin_lock(&probe_lock);
 		obj = kmalloc(64, GFP_KERNEL);
 		spin_unlock(&probe_lock);
