@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 
 .PHONY: all demo deps build build-debug build-asan build-tsan test test-release test-asan \
-	test-tsan bench format-check install clean
+	test-tsan test-kernel bench format-check install clean
 
 all: build
 
@@ -47,10 +47,14 @@ test-asan: build-asan
 test-tsan: build-tsan
 	ctest --test-dir build-tsan --output-on-failure -j$(JOBS) -L "stress|unit"
 
+# The real Linux kernel under QEMU: reference formats and behaviour (tests/kernel/).
+test-kernel:
+	./tools/kernel-test/run
+
 format-check:
 	./scripts/format-check.sh
 
-test: deps format-check test-release test-asan test-tsan
+test: deps format-check test-release test-asan test-tsan test-kernel
 
 bench: build
 	./scripts/bench.sh

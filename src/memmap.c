@@ -92,7 +92,14 @@ void page_dump_lines(struct page *page)
 	if (head != page || PageHead(page))
 		report_add("head:%p order:%u", (void *)head, head->kmm_order);
 	report_add("flags: %s", page_flags_format(page->flags, flags, sizeof(flags)));
-	report_add_hex("raw: ", page, sizeof(*page));
+	/* As print_hex_dump of the struct: four words per line. */
+	for (size_t w = 0; w < sizeof(*page) / sizeof(unsigned long); w += 4) {
+		const unsigned long *raw = (const unsigned long *)page + w;
+		size_t left = sizeof(*page) / sizeof(unsigned long) - w;
+
+		report_add("raw: %016lx %016lx %016lx %016lx", raw[0], left > 1 ? raw[1] : 0,
+			   left > 2 ? raw[2] : 0, left > 3 ? raw[3] : 0);
+	}
 }
 
 void dump_page(struct page *page, const char *reason)

@@ -21,6 +21,7 @@
 #include <kmm/context.h>
 #include <kmm/report.h>
 #include "internal/report.h"
+#include "internal/symbols.h"
 
 #define REPORT_MAX 8192
 #define CAPTURE_SLOTS 64
@@ -127,7 +128,14 @@ static void append_frame(void *addr)
 {
 	Dl_info info;
 	const ElfW(Sym) *sym = NULL;
+	const char *name;
+	unsigned long offset, size;
 
+	if (symbols_lookup((unsigned long)addr, &name, &offset, &size)) {
+		if (!is_report_frame(name))
+			append(" %s+0x%lx/0x%lx\n", name, offset, size);
+		return;
+	}
 	if (dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT) && info.dli_sname && sym) {
 		if (is_report_frame(info.dli_sname))
 			return;
@@ -217,6 +225,7 @@ void report_init(void)
 	void *frame[1];
 
 	backtrace(frame, 1);
+	symbols_load();
 }
 
 void kmm_report_set_handler(kmm_report_handler_t handler, void *arg)

@@ -1,45 +1,49 @@
 /*
- * demo.c - "kmm demo": a short tour of the default machine. For now it is the machine's
- * layout and the buddy allocator at work; later layers add their own steps.
+ * demo.c - "kmm demo": a guided tour of the default machine, one step per layer. Each step
+ * is a function that prints a heading, shows one idea with real calls, and returns 0 (or a
+ * negative errno if the machine misbehaves, which fails the demo).
  */
 #include <stdio.h>
 
 #include <kmm/kmm.h>
+#include <kmm/context.h>
 #include <kmm/page_alloc.h>
 #include <kmm/proc.h>
+#include <kmm/report.h>
 
 #include "commands.h"
+
+static void heading(int n, const char *title)
+{
+	printf("\n== %d. %s ==\n\n", n, title);
+}
 
 static void show_block(const char *what, struct page *page, unsigned int order)
 {
 	void *va = page_address(page);
 
-	printf("  %-34s pfn %#07lx  phys %#010llx  virt %p  (%lu KiB)\n", what, page_to_pfn(page),
+	printf("  %-36s pfn %#07lx  phys %#010llx  virt %p  (%lu KiB)\n", what, page_to_pfn(page),
 	       (unsigned long long)page_to_phys(page), va, (PAGE_SIZE << order) >> 10);
 }
 
-int cmd_demo(const struct kmm_cli *cli)
+static int step_buddy(void)
 {
-	struct page *low, *high, *dma;
-	unsigned long buf;
+	struct page *low = alloc_pages(GFP_KERNEL, 3);
+	struct page *high = alloc_pages(GFP_HIGHUSER, 0);
+	struct page *dma = alloc_pages(GFP_KERNEL | GFP_DMA, 0);
+	unsigned long buf = get_zeroed_page(GFP_KERNEL);
 
-	cmd_info(cli);
-	printf("\nThe buddy allocator at work:\n");
-	low = alloc_pages(GFP_KERNEL, 3);
-	high = alloc_pages(GFP_HIGHUSER, 0);
-	dma = alloc_pages(GFP_KERNEL | GFP_DMA, 0);
-	buf = get_zeroed_page(GFP_KERNEL);
 	if (!low || !high || !dma || !buf)
 		return -1;
 	show_block("alloc_pages(GFP_KERNEL, 3)", low, 3);
 	show_block("alloc_pages(GFP_HIGHUSER, 0)", high, 0);
-	show_block("alloc_pages(GFP_KERNEL|GFP_DMA, 0)", dma, 0);
+	show_block("alloc_pages(GFP_KERNEL | GFP_DMA, 0)", dma, 0);
 	printf("  get_zeroed_page: virt %#lx -> virt_to_phys %#llx -> phys_to_virt %p\n", buf,
 	       (unsigned long long)virt_to_phys((void *)buf),
 	       phys_to_virt(virt_to_phys((void *)buf)));
 	printf("  the high-memory page has no linear address: page_address() = %p\n",
 	       page_address(high));
-	printf("\n/proc/buddyinfo with those blocks out:\n");
+	printf("\n/proc/buddyinfo with those blocks out (the split halves sit on lower orders):\n");
 	kmm_proc_buddyinfo(stdout);
 	__free_pages(low, 3);
 	__free_pages(high, 0);
@@ -49,4 +53,67 @@ int cmd_demo(const struct kmm_cli *cli)
 	printf("\n/proc/buddyinfo after freeing them (the buddies merged back):\n");
 	kmm_proc_buddyinfo(stdout);
 	return 0;
+}
+
+static int step_atomic_context(void)
+{
+	struct page *page;
+
+	printf("  preempt_disable(); alloc_pages(GFP_KERNEL, 0) -- a sleeping allocation where\n"
+	       "  sleeping is forbidden. kmm reports it as a CONFIG_DEBUG_ATOMIC_SLEEP kernel would,\n"
+	       "  then serves it without sleeping:\n\n");
+	kmm_report_set_handler(NULL, NULL);
+	preempt_disable();
+	page = alloc_pages(GFP_KERNEL, 0);
+	preempt_enable();
+	if (!page)
+		return -1;
+	__free_pages(page, 0);
+	printf("\n  With GFP_ATOMIC the same call is silent: ");
+	preempt_disable();
+	page = alloc_pages(GFP_ATOMIC, 0);
+	preempt_enable();
+	printf("%s\n", page ? "got a page, no report" : "failed");
+	if (page)
+		__free_pages(page, 0);
+	return page ? 0 : -1;
+}
+
+static int step_double_free(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+
+	if (!page)
+		return -1;
+	printf("  __free_pages(page, 0) twice -- the second free is caught, the page is not\n"
+	       "  corrupted, and the allocator goes on:\n\n");
+	__free_pages(page, 0);
+	__free_pages(page, 0);
+	return 0;
+}
+
+int cmd_demo(const struct kmm_cli *cli)
+{
+	static const struct {
+		const char *title;
+		int (*run)(void);
+	} steps[] = {
+		{ "The buddy page allocator", step_buddy },
+		{ "GFP_KERNEL in atomic context", step_atomic_context },
+		{ "A double free", step_double_free },
+	};
+	int err;
+
+	/* Reports go to stderr; keep the narration in step with them. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	err = cmd_info(cli);
+
+	for (size_t i = 0; !err && i < sizeof(steps) / sizeof(steps[0]); i++) {
+		heading((int)i + 1, steps[i].title);
+		fflush(stdout);
+		err = steps[i].run();
+		fflush(stderr);
+	}
+	printf("\n%lu reports were made; every one was repaired or refused.\n", kmm_report_count());
+	return err;
 }
