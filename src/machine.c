@@ -15,6 +15,7 @@
 #include <kmm/kmm.h>
 #include "internal/machine.h"
 #include "internal/options.h"
+#include "internal/physmem.h"
 #include "internal/profile.h"
 #include "internal/report.h"
 #include "internal/stats.h"
@@ -179,6 +180,7 @@ void kmm_shutdown(void)
 	if (!kmm_machine.booted)
 		return;
 	kmm_machine.booted = false;
+	devmem_exit();
 	resource_exit();
 	page_alloc_exit();
 	release_all();
