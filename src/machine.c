@@ -21,6 +21,7 @@
 #include "internal/stats.h"
 #include "internal/zone.h"
 #include "internal/fault_inject.h"
+#include "internal/slab.h"
 #include <kmm/page_alloc.h>
 
 #define DEFAULT_PROFILE "x86_32"
@@ -172,6 +173,7 @@ int kmm_boot(const struct kmm_config *config)
 	resource_init_ram();
 	kmm_machine.generation++;
 	kmm_machine.booted = true;
+	slab_init();
 	return 0;
 }
 
@@ -181,6 +183,7 @@ void kmm_shutdown(void)
 		return;
 	kmm_machine.booted = false;
 	devmem_exit();
+	slab_exit();
 	resource_exit();
 	page_alloc_exit();
 	release_all();

@@ -12,6 +12,7 @@
 #include "internal/options.h"
 #include "internal/stats.h"
 #include "internal/zone.h"
+#include "internal/slab.h"
 
 #define K(pages) ((unsigned long)(pages) << (PAGE_SHIFT - 10))
 
@@ -86,6 +87,18 @@ static void meminfo_tail(FILE *out)
 	meminfo_line(out, pse4m ? "DirectMap4M:" : "DirectMap2M:", lowmem_kb - lowmem_kb % huge_kb);
 }
 
+/* The slab lines of meminfo (all of KReclaimable is slab here); 0 for other labels. */
+static unsigned long slab_kb(const char *label)
+{
+	unsigned long rcl = slab_reclaimable_pages(), unr = slab_unreclaimable_pages();
+
+	if (!strcmp(label, "Slab:"))
+		return K(rcl + unr);
+	if (!strcmp(label, "KReclaimable:") || !strcmp(label, "SReclaimable:"))
+		return K(rcl);
+	return strcmp(label, "SUnreclaim:") ? 0 : K(unr);
+}
+
 void kmm_proc_meminfo(FILE *out)
 {
 	struct mem_totals t = mem_totals();
@@ -114,7 +127,7 @@ void kmm_proc_meminfo(FILE *out)
 		meminfo_line(out, "LowFree:", K(t.free - t.high_free));
 	}
 	for (size_t i = 0; i < sizeof(zero_after_low) / sizeof(zero_after_low[0]); i++)
-		meminfo_line(out, zero_after_low[i], 0);
+		meminfo_line(out, zero_after_low[i], slab_kb(zero_after_low[i]));
 	meminfo_line(out, "CommitLimit:", K(t.total / 2));
 	meminfo_line(out, "Committed_AS:", 0);
 	meminfo_line(out,
@@ -209,7 +222,7 @@ int kmm_proc_show(const char *name, FILE *out)
 	} files[] = {
 		{ "buddyinfo", kmm_proc_buddyinfo }, { "meminfo", kmm_proc_meminfo },
 		{ "zoneinfo", kmm_proc_zoneinfo },   { "iomem", kmm_proc_iomem },
-		{ "vmstat", kmm_proc_vmstat },
+		{ "vmstat", kmm_proc_vmstat },	     { "slabinfo", kmm_proc_slabinfo },
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {

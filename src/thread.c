@@ -14,6 +14,7 @@
 #include <kmm/kmm.h>
 #include "internal/thread.h"
 #include "internal/assert.h"
+#include "internal/slab.h"
 
 __thread struct kmm_thread *kmm_thread_self;
 
@@ -26,6 +27,7 @@ static void thread_destroy(void *arg)
 {
 	struct kmm_thread *t = arg;
 
+	slab_thread_exit(t);
 	page_alloc_thread_exit(&t->pcp);
 	stats_thread_detach(&t->stats);
 	kmm_thread_self = NULL;

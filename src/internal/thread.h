@@ -13,6 +13,8 @@
 #include "stats.h"
 #include "zone.h"
 
+struct slab_cpu_ref;
+
 struct kmm_thread {
 	unsigned int preempt_count;
 	bool irqs_disabled;
@@ -20,6 +22,8 @@ struct kmm_thread {
 	int pid;
 	char comm[TASK_COMM_LEN];
 	struct pcp_cache pcp;
+	struct slab_cpu_ref *slab_cpus; /* by cache id (slab.c) */
+	unsigned int nr_slab_cpus;
 	struct kmm_stats stats;
 };
 

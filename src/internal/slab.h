@@ -1,0 +1,222 @@
+/*
+ * slab.h - the slab allocator's private structures, shared by slab.c (caches, the per-thread
+ * fast path, node lists), slab_debug.c (slab_debug checks and reports, validation) and
+ * kmalloc.c.
+ *
+ * A slab is a block of 2^order pages whose head page has PG_slab and carries:
+ *	slab_cache	the cache
+ *	freelist	free objects, linked through each object's free pointer
+ *	inuse		objects not on freelist
+ *	objects		object slots in the slab
+ *	private		the struct slab_cpu that holds it, or 0 when it is on a node list
+ *	lru		its node list (partial or full) while private == 0
+ * A slab held by a slab_cpu is frozen: its free objects are on the holder's freelist and
+ * page->inuse == objects until it is given back. For a node slab,
+ * inuse + length(freelist) == objects.
+ *
+ * A struct slab_cpu is one thread's stake in one cache. Only its thread touches freelist and
+ * slab; other threads push objects they free onto remote (lock-free, any number of
+ * producers), which the holder takes whole with one exchange. slab_cpus live until their
+ * cache is destroyed; an exiting thread's is given back and left "abandoned", to be adopted
+ * by the next thread that needs one.
+ */
+#ifndef KMM_INTERNAL_SLAB_H
+#define KMM_INTERNAL_SLAB_H
+
+#include <pthread.h>
+#include <kmm/slab.h>
+#include <kmm/page.h>
+#include "list.h"
+#include "os.h"
+
+#define SLAB_NAME_LEN 64
+
+/* The kernel's slab_debug byte patterns. */
+#define SLUB_RED_INACTIVE 0xbb
+#define SLUB_RED_ACTIVE 0xcc
+#define POISON_INUSE 0x5a
+#define POISON_FREE 0x6b
+#define POISON_END 0xa5
+
+#define SLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
+
+struct slab_cpu {
+	void *freelist; /* owner: free objects of slab */
+	struct page *slab; /* owner: the slab it allocates from, or NULL */
+	void *remote; /* atomic: objects freed by other threads, a stack */
+	unsigned long flush_seen; /* owner: the cache's flush_req last honoured */
+	bool abandoned; /* s->lock: its thread has exited */
+	struct list_head list; /* s->cpus, under s->lock */
+};
+
+/* One entry of a thread's table, indexed by cache id; gen tells a live entry from a stale one. */
+struct slab_cpu_ref {
+	struct slab_cpu *cpu;
+	unsigned long gen;
+};
+
+/* Where and when an object was last allocated or freed (slab_debug U). */
+struct slab_track {
+	void *addr;
+	unsigned long when_ms;
+	int cpu;
+	int pid;
+};
+
+struct kmem_cache {
+	/* read-only after creation; the fast path reads these */
+	unsigned long gen; /* unique for every cache ever made */
+	unsigned int id; /* index into each thread's table */
+	unsigned int size; /* slot stride: object, red zones, metadata */
+	unsigned int object_size;
+	unsigned int offset; /* free pointer, from the object's start */
+	unsigned long fp_key; /* free pointer obfuscation, 0 when off */
+	unsigned int debug; /* slab_debug flags in force: all work goes through slab_debug.c */
+	unsigned int red_left_pad;
+	unsigned int inuse; /* object + right red zone; metadata follows */
+	unsigned int track_offset; /* two slab_tracks (U), from the object's start */
+	unsigned int orig_size_offset; /* requested kmalloc size (U on a kmalloc cache) */
+	unsigned int align;
+	unsigned int order;
+	unsigned int objects; /* per slab */
+	slab_flags_t flags;
+	gfp_t alloc_gfp; /* zone flags for new slabs */
+	void (*ctor)(void *);
+	unsigned int *random_seq; /* free-order randomization: a permutation of 0..objects-1 */
+	char name[SLAB_NAME_LEN];
+
+	/* the node: everything below is under lock */
+	pthread_mutex_t lock;
+	struct list_head partial;
+	struct list_head full;
+	unsigned long nr_partial;
+	unsigned long node_free; /* free objects on node slabs */
+	unsigned long nr_slabs; /* all slabs, node and held; relaxed reads elsewhere */
+	unsigned long flush_req; /* bumped by shrink: holders give their slab back */
+	unsigned long errors; /* debug: reports counted for kmm_slab_validate */
+	struct list_head cpus; /* every slab_cpu of the cache */
+	struct list_head list; /* slab_caches, under slab_mutex */
+	unsigned int min_partial; /* empty slabs kept on the partial list */
+};
+
+/* ---- slab.c ---- */
+
+extern KMM_HIDDEN pthread_mutex_t slab_mutex;
+extern KMM_HIDDEN struct list_head slab_caches;
+
+static inline unsigned long fp_stored(const struct kmem_cache *s, void *ptr, unsigned long where)
+{
+	return (unsigned long)ptr ^ s->fp_key ^ (s->fp_key ? __builtin_bswap64(where) : 0);
+}
+
+/* The free pointer of free object @obj: the next free object or NULL. */
+static inline void *get_freepointer(const struct kmem_cache *s, void *obj)
+{
+	unsigned long where = (unsigned long)obj + s->offset;
+
+	return (void *)fp_stored(s, (void *)*(unsigned long *)where, where);
+}
+
+static inline void set_freepointer(const struct kmem_cache *s, void *obj, void *next)
+{
+	unsigned long where = (unsigned long)obj + s->offset;
+
+	*(unsigned long *)where = fp_stored(s, next, where);
+}
+
+static inline void *slab_address(const struct page *page)
+{
+	return (void *)__phys_to_virt(page_to_phys(page));
+}
+
+/* The object slot @i of a slab (object address, after the left red zone). */
+static inline void *slab_object(const struct kmem_cache *s, const struct page *page, unsigned int i)
+{
+	return (char *)slab_address(page) + (size_t)i * s->size + s->red_left_pad;
+}
+
+/* Is @obj the start of an object slot of @page? */
+static inline bool slab_valid_pointer(const struct kmem_cache *s, const struct page *page,
+				      const void *obj)
+{
+	unsigned long base = (unsigned long)slab_address(page) + s->red_left_pad;
+	unsigned long off = (unsigned long)obj - base;
+
+	if (!obj)
+		return true;
+	return (unsigned long)obj >= base && off < (unsigned long)page->objects * s->size &&
+	       off % s->size == 0;
+}
+
+/* Free object @obj into node slab @page; caller holds s->lock. Returns a slab to discard. */
+KMM_HIDDEN struct page *slab_node_free(struct kmem_cache *s, struct page *page, void *obj);
+
+/* Take one object from the node lists, making a slab if needed (the debug path). Returns
+ * with s->lock held and *@pagep set, or NULL without the lock. */
+KMM_HIDDEN void *slab_node_alloc(struct kmem_cache *s, gfp_t gfp, struct page **pagep);
+
+/* Give back the slabs the caller's thread and exited threads hold; s->lock held. Slabs
+ * left empty are put on @junk for slab_discard(). */
+KMM_HIDDEN void slab_flush_reachable_locked(struct kmem_cache *s, struct list_head *junk);
+
+/* Give a slab's pages back to the page allocator; no lock held. */
+KMM_HIDDEN void slab_discard(struct kmem_cache *s, struct page *page);
+
+/* The slab of an object, or NULL (after a report) if @obj is not in a slab of the linear map. */
+KMM_HIDDEN struct page *slab_of(const void *obj, const char *fn);
+
+/* Bring up the kmalloc caches (kmalloc.c) and tear everything down (slab.c). */
+KMM_HIDDEN void slab_init(void);
+KMM_HIDDEN void slab_exit(void);
+KMM_HIDDEN void kmalloc_init(void);
+KMM_HIDDEN void kmalloc_exit(void);
+
+/* A dying thread gives back what it holds (thread.c calls this). */
+struct kmm_thread;
+KMM_HIDDEN void slab_thread_exit(struct kmm_thread *t);
+
+/* Pages held in slabs, for /proc/meminfo. */
+KMM_HIDDEN unsigned long slab_reclaimable_pages(void);
+KMM_HIDDEN unsigned long slab_unreclaimable_pages(void);
+
+/* ---- slab_debug.c ---- */
+
+/* Parse KMM_DEBUG once per boot; the slab_debug flags a new cache called @name gets. */
+KMM_HIDDEN void slab_debug_init(void);
+KMM_HIDDEN slab_flags_t slab_debug_flags_for(const char *name, slab_flags_t flags);
+
+/* Lay out debug bytes of every object of a new slab (red zones inactive, poison). */
+KMM_HIDDEN void slab_debug_init_slab(struct kmem_cache *s, struct page *page);
+
+/* The checked slow paths every allocation and free of a debug cache takes. */
+KMM_HIDDEN void *slab_debug_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, void *caller);
+KMM_HIDDEN void slab_debug_free(struct kmem_cache *s, struct page *page, void *obj, void *caller);
+
+/* "Objects remaining in %s on __kmem_cache_shutdown()" for one slab; caller holds s->lock. */
+KMM_HIDDEN void slab_debug_list_objects(struct kmem_cache *s, struct page *page);
+
+/* Report a free object whose free pointer leads out of its slab; s->lock held. */
+KMM_HIDDEN void slab_debug_freechain_corrupt(struct kmem_cache *s, struct page *page, void *obj);
+
+/* Report an invalid pointer passed to a free function. */
+KMM_HIDDEN void slab_report_invalid_free(const char *fn, const void *obj, const char *why);
+
+/* Update the kmalloc size remembered for a debug object (krealloc in place). */
+KMM_HIDDEN void slab_debug_set_orig_size(struct kmem_cache *s, void *obj, size_t size);
+
+/* Hardening and randomization options, read at cache creation. */
+KMM_HIDDEN unsigned long slab_random_key(void);
+
+/* ---- kmalloc.c ---- */
+
+/* Size, as ksize() sees it, of an object of @s. */
+static inline unsigned int slab_ksize(const struct kmem_cache *s)
+{
+	if (s->debug & (SLAB_RED_ZONE | SLAB_POISON))
+		return s->object_size;
+	if (s->debug & SLAB_STORE_USER)
+		return s->inuse;
+	return s->size;
+}
+
+#endif /* KMM_INTERNAL_SLAB_H */

@@ -1,0 +1,214 @@
+/*
+ * kmalloc.c - kmalloc and its family on top of the slab caches.
+ *
+ * Thirteen size classes (8, 16, 32, 64, 96, 128, 192, 256, 512, 1k, 2k, 4k, 8k) in four
+ * variants chosen by the GFP flags, as the kernel names them: kmalloc-N, kmalloc-rcl-N
+ * (__GFP_RECLAIMABLE), kmalloc-cg-N (__GFP_ACCOUNT) and dma-kmalloc-N (GFP_DMA, slabs from
+ * ZONE_DMA). A request is served by the smallest class that holds it; above 8 KiB it is a
+ * compound block of pages, which kfree() recognises by the missing PG_slab.
+ *
+ * The caches are made at boot and never destroyed until shutdown; the table is read-only in
+ * between, so every function here may be called from any context its gfp allows.
+ */
+#include <string.h>
+
+#include <kmm/page_alloc.h>
+#include "internal/assert.h"
+#include "internal/report.h"
+#include "internal/slab.h"
+
+enum kmalloc_type {
+	KMALLOC_NORMAL,
+	KMALLOC_RECLAIM,
+	KMALLOC_CGROUP,
+	KMALLOC_DMA,
+	NR_KMALLOC_TYPES,
+};
+
+#define NR_KMALLOC_CLASSES 13
+
+static const unsigned int class_size[NR_KMALLOC_CLASSES] = { 8,	  16,  32,   64,   96,	 128, 192,
+							     256, 512, 1024, 2048, 4096, 8192 };
+static const char *const class_name[NR_KMALLOC_CLASSES] = { "8",   "16",  "32",	 "64",	"96",
+							    "128", "192", "256", "512", "1k",
+							    "2k",  "4k",  "8k" };
+static const char *const type_prefix[NR_KMALLOC_TYPES] = { "kmalloc-", "kmalloc-rcl-",
+							   "kmalloc-cg-", "dma-kmalloc-" };
+
+/* Class of sizes 1..192 by (size + 7) / 8: the two odd classes 96 and 192 live here. */
+static const unsigned char small_class[25] = {
+	0, 0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6,
+};
+
+static struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][NR_KMALLOC_CLASSES];
+
+KMM_HIDDEN void *slab_alloc_kmalloc(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller);
+KMM_HIDDEN void slab_free_kmalloc(struct kmem_cache *s, struct page *page, void *obj, void *caller);
+
+static inline unsigned int size_class(size_t size)
+{
+	if (size <= 192)
+		return small_class[(size + 7) / 8];
+	return (unsigned int)(64 - __builtin_clzl(size - 1)) - 1;
+}
+
+static inline enum kmalloc_type gfp_type(gfp_t gfp)
+{
+	if (likely(!(gfp & (__GFP_DMA | __GFP_RECLAIMABLE | __GFP_ACCOUNT))))
+		return KMALLOC_NORMAL;
+	if (gfp & __GFP_DMA)
+		return KMALLOC_DMA;
+	return (gfp & __GFP_RECLAIMABLE) ? KMALLOC_RECLAIM : KMALLOC_CGROUP;
+}
+
+struct kmem_cache *kmm_kmalloc_cache(size_t size, gfp_t gfp)
+{
+	if (size == 0 || size > KMALLOC_MAX_CACHE_SIZE)
+		return NULL;
+	return kmalloc_caches[gfp_type(gfp)][size_class(size)];
+}
+
+/* Above 8 KiB: a compound block straight from the page allocator. */
+static void *kmalloc_large(size_t size, gfp_t gfp)
+{
+	/* Above KMALLOC_MAX_SIZE the page allocator refuses with the kernel's warning. */
+	struct page *page = alloc_pages((gfp & ~__GFP_HIGHMEM) | __GFP_COMP, get_order(size));
+
+	return page ? page_address(page) : NULL;
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size, gfp);
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	return slab_alloc_kmalloc(kmalloc_caches[gfp_type(gfp)][size_class(size)], gfp, size,
+				  __builtin_return_address(0));
+}
+
+void kfree(const void *objp)
+{
+	struct page *page;
+	void *obj = (void *)objp;
+
+	if (unlikely(ZERO_OR_NULL_PTR(objp)))
+		return;
+	page = slab_of(obj, "kfree");
+	if (unlikely(!page))
+		return;
+	if (likely(PageSlab(page))) {
+		slab_free_kmalloc(page->slab_cache, page, obj, __builtin_return_address(0));
+		return;
+	}
+	if (unlikely(!PageHead(page) || obj != page_address(page))) {
+		slab_report_invalid_free("kfree", obj, "not memory from kmalloc");
+		return;
+	}
+	__free_pages(page, compound_order(page));
+}
+
+size_t ksize(const void *objp)
+{
+	struct page *page;
+
+	if (ZERO_OR_NULL_PTR(objp))
+		return 0;
+	page = virt_to_head_page(objp);
+	if (PageSlab(page))
+		return slab_ksize(page->slab_cache);
+	return PAGE_SIZE << compound_order(page);
+}
+
+void kfree_sensitive(const void *objp)
+{
+	size_t n = ksize(objp);
+
+	if (n) {
+		memset((void *)objp, 0, n);
+		__asm__ __volatile__("" : : "r"(objp) : "memory");
+	}
+	kfree(objp);
+}
+
+void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	size_t ks = ksize(p);
+	void *ret;
+
+	if (unlikely(!new_size)) {
+		kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	if (ks && new_size <= ks) {
+		struct page *page = virt_to_head_page(p);
+
+		if (PageSlab(page))
+			slab_debug_set_orig_size(page->slab_cache, (void *)p, new_size);
+		return (void *)p;
+	}
+	ret = kmalloc(new_size, gfp & ~__GFP_ZERO);
+	if (!ret)
+		return NULL;
+	if (ks)
+		memcpy(ret, p, ks);
+	if (gfp & __GFP_ZERO)
+		memset((char *)ret + ks, 0, new_size - ks);
+	kfree(p);
+	return ret;
+}
+
+void *kmemdup(const void *src, size_t len, gfp_t gfp)
+{
+	void *p = kmalloc(len, gfp);
+
+	if (p && len)
+		memcpy(p, src, len);
+	return p;
+}
+
+char *kmemdup_nul(const char *s, size_t len, gfp_t gfp)
+{
+	char *p;
+
+	if (!s)
+		return NULL;
+	p = kmalloc(len + 1, gfp);
+	if (p) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+char *kstrdup(const char *s, gfp_t gfp)
+{
+	return s ? kmemdup(s, strlen(s) + 1, gfp) : NULL;
+}
+
+char *kstrndup(const char *s, size_t max, gfp_t gfp)
+{
+	return s ? kmemdup_nul(s, strnlen(s, max), gfp) : NULL;
+}
+
+void kmalloc_init(void)
+{
+	static const slab_flags_t type_flags[NR_KMALLOC_TYPES] = { 0, SLAB_RECLAIM_ACCOUNT,
+								   SLAB_ACCOUNT, SLAB_CACHE_DMA };
+
+	for (int t = 0; t < NR_KMALLOC_TYPES; t++) {
+		for (int c = 0; c < NR_KMALLOC_CLASSES; c++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "%s%s", type_prefix[t], class_name[c]);
+			kmalloc_caches[t][c] =
+				kmem_cache_create(name, class_size[c], 0,
+						  SLAB_KMALLOC | type_flags[t] | SLAB_PANIC, NULL);
+		}
+	}
+}
+
+void kmalloc_exit(void)
+{
+	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
+}

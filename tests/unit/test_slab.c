@@ -1,0 +1,460 @@
+/*
+ * kmem_cache: creation and slab geometry, constructors, alignment, the DMA zone, the
+ * per-thread path and cross-thread frees, shrinking, destroy with live objects, slabinfo.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <kmm/kmm.h>
+#include <kmm/slab.h>
+#include <kmm/page_alloc.h>
+#include <kmm/proc.h>
+#include <kmm/report.h>
+#include <kmm/fault_inject.h>
+#include <kmm/context.h>
+#include <kmm/shrinker.h>
+#include "internal/slab.h"
+#include "internal/zone.h"
+
+static int boot_cpus(unsigned int cpus)
+{
+	struct kmm_config cfg = { .mem_bytes = 64 << 20, .cpus = cpus };
+
+	return kmm_boot(&cfg);
+}
+
+static int boot(void **state)
+{
+	return boot_cpus(1);
+}
+
+static int shutdown(void **state)
+{
+	kmm_shutdown();
+	return 0;
+}
+
+static struct kmm_slab_info info_of(const char *name)
+{
+	struct kmm_slab_info all[128], none = { .name = "" };
+	int n = kmm_slab_info(all, 128);
+
+	for (int i = 0; i < n && i < 128; i++)
+		if (strcmp(all[i].name, name) == 0)
+			return all[i];
+	return none;
+}
+
+static void geometry_matches_the_kernel_with_one_cpu(void **state)
+{
+	static const struct {
+		const char *name;
+		unsigned int objsize, perslab, pages;
+	} want[] = {
+		{ "kmalloc-8", 8, 512, 1 },	{ "kmalloc-16", 16, 256, 1 },
+		{ "kmalloc-32", 32, 128, 1 },	{ "kmalloc-64", 64, 64, 1 },
+		{ "kmalloc-96", 96, 42, 1 },	{ "kmalloc-128", 128, 32, 1 },
+		{ "kmalloc-192", 192, 21, 1 },	{ "kmalloc-256", 256, 16, 1 },
+		{ "kmalloc-512", 512, 8, 1 },	{ "kmalloc-1k", 1024, 8, 2 },
+		{ "kmalloc-2k", 2048, 8, 4 },	{ "kmalloc-4k", 4096, 8, 8 },
+		{ "kmalloc-8k", 8192, 4, 8 },	{ "dma-kmalloc-64", 64, 64, 1 },
+		{ "kmalloc-cg-96", 96, 42, 1 }, { "kmalloc-rcl-8k", 8192, 4, 8 },
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct kmm_slab_info si = info_of(want[i].name);
+
+		assert_string_equal(si.name, want[i].name);
+		assert_int_equal(si.objsize, want[i].objsize);
+		assert_int_equal(si.objperslab, want[i].perslab);
+		assert_int_equal(si.pagesperslab, want[i].pages);
+	}
+}
+
+static void more_cpus_ask_for_more_objects_per_slab(void **state)
+{
+	kmm_shutdown();
+	assert_int_equal(boot_cpus(2), 0);
+	/* 4 * (fls(2) + 1) = 12 objects wanted: 512-byte slabs grow to two pages. */
+	assert_int_equal(info_of("kmalloc-512").objperslab, 16);
+	assert_int_equal(info_of("kmalloc-512").pagesperslab, 2);
+	kmm_shutdown();
+	assert_int_equal(boot_cpus(1), 0);
+}
+
+static int ctor_calls;
+
+static void count_ctor(void *obj)
+{
+	ctor_calls++;
+	memset(obj, 0x5c, 40);
+}
+
+static void constructor_runs_once_per_object_when_the_slab_is_made(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("ctor_test", 40, 0, 0, count_ctor);
+	unsigned char *p, *q;
+
+	assert_non_null(s);
+	ctor_calls = 0;
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_non_null(p);
+	assert_int_equal(ctor_calls, info_of("ctor_test").objperslab);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(p[i], 0x5c);
+	p[0] = 1;
+	kmem_cache_free(s, p);
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_ptr_equal(q, p); /* LIFO: the same object, not reconstructed */
+	assert_int_equal(q[0], 1);
+	assert_int_equal(ctor_calls, info_of("ctor_test").objperslab);
+	kmem_cache_free(s, q);
+	kmem_cache_destroy(s);
+}
+
+static void hwcache_align_rounds_to_the_cache_line(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("kmmprobe_obj", 200, 0, SLAB_HWCACHE_ALIGN, NULL);
+	void *objs[10];
+
+	for (int i = 0; i < 10; i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		assert_int_equal((unsigned long)objs[i] % 64, 0);
+	}
+	/* The reference: "kmmprobe_obj 16 16 256 16 1" with ten objects allocated. */
+	assert_int_equal(info_of("kmmprobe_obj").objsize, 256);
+	assert_int_equal(info_of("kmmprobe_obj").objperslab, 16);
+	assert_int_equal(info_of("kmmprobe_obj").active_objs, 16);
+	assert_int_equal(info_of("kmmprobe_obj").num_objs, 16);
+	for (int i = 0; i < 10; i++)
+		kmem_cache_free(s, objs[i]);
+	kmem_cache_destroy(s);
+}
+
+static void explicit_alignment_is_honoured(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("align128", 24, 128, 0, NULL);
+	void *a = kmem_cache_alloc(s, GFP_KERNEL), *b = kmem_cache_alloc(s, GFP_KERNEL);
+
+	assert_int_equal((unsigned long)a % 128, 0);
+	assert_int_equal((unsigned long)b % 128, 0);
+	assert_int_equal(kmem_cache_size(s), 24);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	kmem_cache_destroy(s);
+}
+
+static void objects_live_in_the_linear_map_and_lead_back_to_their_cache(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("linear", 100, 0, 0, NULL);
+	void *p = kmem_cache_alloc(s, GFP_KERNEL);
+	struct page *page = virt_to_head_page(p);
+
+	assert_true(virt_addr_valid(p));
+	assert_true(PageSlab(page));
+	assert_ptr_equal(page->slab_cache, s);
+	assert_ptr_equal(phys_to_virt(virt_to_phys(p)), p);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+static void slab_cache_dma_takes_pages_from_zone_dma(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("dma_objs", 64, 0, SLAB_CACHE_DMA, NULL);
+	void *p = kmem_cache_alloc(s, GFP_KERNEL);
+
+	assert_int_equal(page_zonenum(virt_to_page(p)), ZONE_DMA);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+static void zalloc_zeroes_and_bulk_round_trips(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("bulk", 72, 0, 0, NULL);
+	void *objs[300];
+	unsigned char *z;
+
+	z = kmem_cache_alloc(s, GFP_KERNEL);
+	memset(z, 0xff, 72);
+	kmem_cache_free(s, z);
+	z = kmem_cache_zalloc(s, GFP_KERNEL);
+	for (int i = 0; i < 72; i++)
+		assert_int_equal(z[i], 0);
+	kmem_cache_free(s, z);
+	assert_int_equal(kmem_cache_alloc_bulk(s, GFP_KERNEL, 300, objs), 300);
+	for (int i = 0; i < 300; i++)
+		for (int j = i + 1; j < 300; j++)
+			assert_ptr_not_equal(objs[i], objs[j]);
+	kmem_cache_free_bulk(s, 300, objs);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	kmem_cache_destroy(s);
+}
+
+static void shrink_gives_empty_slabs_back(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("shrinkme", 512, 0, 0, NULL);
+	unsigned long before = nr_free_pages();
+	void *objs[400];
+
+	for (int i = 0; i < 400; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_true(info_of("shrinkme").num_slabs >= 50);
+	for (int i = 0; i < 400; i++)
+		kmem_cache_free(s, objs[i]);
+	/* min_partial empty slabs stay cached until a shrink; the thread's own slab counts as
+	 * all active, as a CPU slab does in the kernel's slabinfo. */
+	assert_true(info_of("shrinkme").num_slabs > 0);
+	assert_true(info_of("shrinkme").active_objs <= info_of("shrinkme").objperslab);
+	kmem_cache_shrink(s);
+	assert_int_equal(info_of("shrinkme").num_slabs, 0);
+	kmm_drain_all_pages();
+	assert_true(nr_free_pages() >= before);
+	kmem_cache_destroy(s);
+}
+
+static void the_shrinker_releases_empty_slabs(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("shrinker_sees_me", 256, 0, 0, NULL);
+	void *objs[200];
+
+	for (int i = 0; i < 200; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 0; i < 200; i++)
+		kmem_cache_free(s, objs[i]);
+	assert_true(info_of("shrinker_sees_me").num_slabs > 0);
+	kmm_shrink_all(GFP_KERNEL);
+	assert_int_equal(info_of("shrinker_sees_me").num_slabs, 0);
+	kmem_cache_destroy(s);
+}
+
+static void destroy_with_live_objects_reports_and_keeps_the_cache(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("leaky", 64, 0, 0, NULL);
+	void *p = kmem_cache_alloc(s, GFP_KERNEL), *q;
+
+	kmm_report_capture_begin();
+	kmem_cache_destroy(s);
+	assert_int_equal(kmm_report_captured("slab_destroy_busy"), 1);
+	assert_int_equal(kmm_report_captured("slab_leak"), 1);
+	assert_int_equal(kmm_report_captured_find("kmem_cache_destroy leaky: Slab cache still has "
+						  "objects when called from"),
+			 1);
+	assert_int_equal(kmm_report_captured_find("Objects remaining in leaky on "
+						  "__kmem_cache_shutdown()"),
+			 1);
+	kmm_report_capture_end();
+	/* Still usable. */
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_non_null(q);
+	kmem_cache_free(s, q);
+	kmem_cache_free(s, p);
+	kmm_report_capture_begin();
+	kmem_cache_destroy(s);
+	assert_int_equal(kmm_report_capture_end(), 0);
+}
+
+static void typesafe_by_rcu_is_refused(void **state)
+{
+	kmm_report_capture_begin();
+	assert_null(kmem_cache_create("rcu", 64, 0, SLAB_TYPESAFE_BY_RCU, NULL));
+	assert_int_equal(kmm_report_captured("slab_create"), 1);
+	kmm_report_capture_end();
+}
+
+static void failslab_fails_cache_allocations(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("failing", 32, 0, 0, NULL);
+	void *p;
+
+	kmm_fail_nth(1);
+	assert_null(kmem_cache_alloc(s, GFP_KERNEL));
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_non_null(p);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+static void gfp_kernel_in_atomic_context_is_reported(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("atomic_ctx", 32, 0, 0, NULL);
+	void *p;
+
+	p = kmem_cache_alloc(s, GFP_KERNEL); /* warm the thread's slab */
+	kmem_cache_free(s, p);
+	kmm_report_capture_begin();
+	preempt_disable();
+	p = kmem_cache_alloc(s, GFP_ATOMIC);
+	kmem_cache_free(s, p);
+	assert_int_equal(kmm_report_captured("might_sleep"), 0);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	preempt_enable();
+	assert_non_null(p);
+	assert_int_equal(kmm_report_captured("might_sleep"), 1);
+	kmm_report_capture_end();
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+struct xfer {
+	struct kmem_cache *s;
+	void **objs;
+	int n;
+};
+
+static void *free_all(void *arg)
+{
+	struct xfer *x = arg;
+
+	for (int i = 0; i < x->n; i++)
+		kmem_cache_free(x->s, x->objs[i]);
+	return NULL;
+}
+
+static void frees_from_another_thread_come_back_to_the_owner(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("xthread", 128, 0, 0, NULL);
+	enum { N = 5000 };
+	void **objs = calloc(N, sizeof(void *));
+	struct xfer x = { s, objs, N };
+	pthread_t t;
+
+	for (int i = 0; i < N; i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		memset(objs[i], i & 0xff, 128);
+	}
+	pthread_create(&t, NULL, free_all, &x);
+	pthread_join(t, NULL);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	/* Everything is reusable, by this thread. */
+	for (int i = 0; i < N; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(s, objs[i]);
+	kmem_cache_shrink(s);
+	assert_int_equal(info_of("xthread").active_objs, 0);
+	assert_int_equal(info_of("xthread").num_slabs, 0);
+	kmem_cache_destroy(s);
+	free(objs);
+}
+
+static void *alloc_and_exit(void *arg)
+{
+	struct xfer *x = arg;
+
+	for (int i = 0; i < x->n; i++)
+		x->objs[i] = kmem_cache_alloc(x->s, GFP_KERNEL);
+	return NULL;
+}
+
+static void an_exited_threads_slab_is_adopted_or_shrunk(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("orphans", 256, 0, 0, NULL);
+	void *objs[50];
+	struct xfer x = { s, objs, 50 };
+	pthread_t t;
+
+	pthread_create(&t, NULL, alloc_and_exit, &x);
+	pthread_join(t, NULL);
+	for (int i = 0; i < 50; i++)
+		kmem_cache_free(s, objs[i]);
+	kmem_cache_shrink(s);
+	assert_int_equal(info_of("orphans").num_slabs, 0);
+	kmem_cache_destroy(s);
+}
+
+static void slabinfo_prints_the_kernel_layout(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("kmmprobe_obj", 200, 0, SLAB_HWCACHE_ALIGN, NULL);
+	void *objs[10];
+	char *buf = NULL, line[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	for (int i = 0; i < 10; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_int_equal(kmm_proc_show("slabinfo", f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "slabinfo - version: 2.1\n# name            <active_objs> "
+				    "<num_objs> <objsize> <objperslab> <pagesperslab> : tunables "
+				    "<limit> <batchcount> <sharedfactor> : slabdata <active_slabs> "
+				    "<num_slabs> <sharedavail>\n"));
+	snprintf(line, sizeof(line),
+		 "%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u : slabdata %6lu %6lu %6lu\n",
+		 "kmmprobe_obj", 16UL, 16UL, 256u, 16u, 1, 0u, 0u, 0u, 1UL, 1UL, 0UL);
+	/* The newest cache is listed first. */
+	assert_memory_equal(strchr(strchr(buf, '\n') + 1, '\n') + 1, line, strlen(line));
+	assert_non_null(strstr(buf, "\nkmalloc-8   "));
+	free(buf);
+	for (int i = 0; i < 10; i++)
+		kmem_cache_free(s, objs[i]);
+	kmem_cache_destroy(s);
+}
+
+static void meminfo_counts_slab_pages(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("counted", 1024, 0, 0, NULL);
+	unsigned long before = slab_unreclaimable_pages();
+	void *p = kmem_cache_alloc(s, GFP_KERNEL);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	assert_int_equal(slab_unreclaimable_pages(), before + 2);
+	f = open_memstream(&buf, &len);
+	kmm_proc_meminfo(f);
+	fclose(f);
+	assert_non_null(strstr(buf, "SUnreclaim:"));
+	free(buf);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+	assert_int_equal(slab_unreclaimable_pages(), before);
+}
+
+static void reboot_in_the_same_process_starts_clean(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("before_reboot", 64, 0, 0, NULL);
+	void *p = kmem_cache_alloc(s, GFP_KERNEL);
+
+	assert_non_null(p);
+	kmm_shutdown();
+	assert_int_equal(boot_cpus(1), 0);
+	s = kmem_cache_create("after_reboot", 64, 0, 0, NULL);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_non_null(p);
+	assert_int_equal(info_of("before_reboot").name[0], 0);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(geometry_matches_the_kernel_with_one_cpu),
+		cmocka_unit_test(more_cpus_ask_for_more_objects_per_slab),
+		cmocka_unit_test(constructor_runs_once_per_object_when_the_slab_is_made),
+		cmocka_unit_test(hwcache_align_rounds_to_the_cache_line),
+		cmocka_unit_test(explicit_alignment_is_honoured),
+		cmocka_unit_test(objects_live_in_the_linear_map_and_lead_back_to_their_cache),
+		cmocka_unit_test(slab_cache_dma_takes_pages_from_zone_dma),
+		cmocka_unit_test(zalloc_zeroes_and_bulk_round_trips),
+		cmocka_unit_test(shrink_gives_empty_slabs_back),
+		cmocka_unit_test(the_shrinker_releases_empty_slabs),
+		cmocka_unit_test(destroy_with_live_objects_reports_and_keeps_the_cache),
+		cmocka_unit_test(typesafe_by_rcu_is_refused),
+		cmocka_unit_test(failslab_fails_cache_allocations),
+		cmocka_unit_test(gfp_kernel_in_atomic_context_is_reported),
+		cmocka_unit_test(frees_from_another_thread_come_back_to_the_owner),
+		cmocka_unit_test(an_exited_threads_slab_is_adopted_or_shrunk),
+		cmocka_unit_test(slabinfo_prints_the_kernel_layout),
+		cmocka_unit_test(meminfo_counts_slab_pages),
+		cmocka_unit_test(reboot_in_the_same_process_starts_clean),
+	};
+
+	return cmocka_run_group_tests(tests, boot, shutdown);
+}
