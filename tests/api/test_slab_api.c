@@ -1,7 +1,8 @@
 /*
  * A driver's use of the slab allocator, written only against the compat headers: a cache of
  * request structures made with KMEM_CACHE, a kmalloc'ed DMA buffer handed to a "device" by
- * physical address, a kstrdup'ed name, krealloc'ed tables, kvmalloc'ed scratch space.
+ * physical address, a kstrdup'ed name, krealloc'ed tables, kvmalloc'ed scratch space and a
+ * mempool of requests.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/mempool.h>
 #include <linux/io.h>
 #include <kmm/kmm.h>
 
@@ -106,11 +108,29 @@ static void scratch_space_from_kvmalloc(void **state)
 	assert_true(ZERO_OR_NULL_PTR(kmalloc(0, GFP_KERNEL)));
 }
 
+static void io_requests_from_a_mempool(void **state)
+{
+	struct kmem_cache *c = KMEM_CACHE(my_request, 0);
+	mempool_t *pool = mempool_create_slab_pool(8, c);
+	struct my_request *r[16];
+
+	assert_non_null(pool);
+	for (int i = 0; i < 16; i++) {
+		r[i] = mempool_alloc(pool, GFP_NOIO);
+		assert_non_null(r[i]);
+	}
+	for (int i = 0; i < 16; i++)
+		mempool_free(r[i], pool);
+	mempool_destroy(pool);
+	kmem_cache_destroy(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(driver_probe_use_and_remove),
 		cmocka_unit_test(scratch_space_from_kvmalloc),
+		cmocka_unit_test(io_requests_from_a_mempool),
 	};
 
 	return cmocka_run_group_tests(tests, boot, shutdown);
