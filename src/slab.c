@@ -583,7 +583,7 @@ struct page *slab_of(const void *obj, const char *fn)
 static void report_double_free(struct kmem_cache *s, void *obj)
 {
 	report_start("slab_double_free", "BUG %s (Not tainted): Object already free", s->name);
-	report_add("Object 0x%p is the head of the free list it is being freed onto", obj);
+	report_add("Object %p is the head of the free list it is being freed onto", obj);
 	report_add_task();
 	report_add_stack();
 	report_finish();
@@ -906,14 +906,16 @@ static unsigned long count_live_locked(struct kmem_cache *s)
 static void report_leak(struct kmem_cache *s, unsigned long live, void *caller)
 {
 	struct page *page;
+	char where[128];
 
 	list_for_each_entry (page, &s->partial, lru)
 		slab_debug_list_objects(s, page);
 	list_for_each_entry (page, &s->full, lru)
 		slab_debug_list_objects(s, page);
 	report_start("slab_destroy_busy", "------------[ cut here ]------------");
-	report_add("kmem_cache_destroy %s: Slab cache still has objects when called from %p",
-		   s->name, caller);
+	slab_format_caller(where, sizeof(where), caller);
+	report_add("kmem_cache_destroy %s: Slab cache still has objects when called from %s",
+		   s->name, where);
 	report_add("WARNING: CPU: %u PID: %d at mm/slab_common.c kmem_cache_destroy",
 		   smp_processor_id(), kmm_current_pid());
 	report_add("(%lu objects still allocated; the cache stays usable)", live);

@@ -23,6 +23,7 @@
 
 #include <kmm/context.h>
 #include "internal/report.h"
+#include "internal/symbols.h"
 #include "internal/slab.h"
 
 #define MAX_BLOCKS 8
@@ -242,6 +243,17 @@ void slab_debug_set_orig_size(struct kmem_cache *s, void *obj, size_t size)
 
 /* ---------------------------------------------------------------- reports */
 
+void slab_format_caller(char *buf, size_t len, void *addr)
+{
+	const char *name;
+	unsigned long off, size;
+
+	if (symbols_lookup((unsigned long)addr, &name, &off, &size))
+		snprintf(buf, len, "%s+0x%lx/0x%lx", name, off, size);
+	else
+		snprintf(buf, len, "%p", addr);
+}
+
 static void bug_header(struct kmem_cache *s, const char *id, const char *what)
 {
 	s->errors++;
@@ -256,16 +268,18 @@ static void bug_header(struct kmem_cache *s, const char *id, const char *what)
 static void add_track(struct kmem_cache *s, void *obj, int which)
 {
 	struct slab_track *t = &tracks(s, obj)[which];
+	char where[128];
 
 	if (!t->addr)
 		return;
-	report_add("%s in %p age=%lu cpu=%d pid=%d", which ? "Freed" : "Allocated", t->addr,
+	slab_format_caller(where, sizeof(where), t->addr);
+	report_add("%s in %s age=%lu cpu=%d pid=%d", which ? "Freed" : "Allocated", where,
 		   age_ms() - t->when_ms, t->cpu, t->pid);
 }
 
 static void add_slab_info(struct kmem_cache *s, struct page *page)
 {
-	report_add("Slab 0x%p objects=%u used=%u fp=0x%p flags=0x%lx(slab%s)", (void *)page,
+	report_add("Slab %p objects=%u used=%u fp=%p flags=0x%lx(slab%s)", (void *)page,
 		   page->objects, page->inuse, page->freelist, page->flags,
 		   s->order ? "|head" : "");
 }
@@ -281,7 +295,7 @@ static void add_trailer(struct kmem_cache *s, struct page *page, void *obj)
 		add_track(s, obj, 1);
 	}
 	add_slab_info(s, page);
-	report_add("Object 0x%p @offset=%lu fp=0x%p", obj,
+	report_add("Object %p @offset=%lu fp=%p", obj,
 		   (unsigned long)((u8 *)obj - (u8 *)slab_address(page)), get_freepointer(s, obj));
 	report_add("%s", "");
 	if (s->debug & SLAB_RED_ZONE)
@@ -325,7 +339,7 @@ static void slab_err_fix(struct kmem_cache *s, struct page *page, const char *wh
 
 void slab_report_invalid_free(const char *fn, const void *obj, const char *why)
 {
-	report_start("slab_invalid_free", "BUG: %s(0x%p): invalid pointer: %s", fn, obj, why);
+	report_start("slab_invalid_free", "BUG: %s(%p): invalid pointer: %s", fn, obj, why);
 	finish();
 }
 
@@ -353,12 +367,12 @@ static bool check_bytes(struct kmem_cache *s, struct page *page, void *obj, cons
 		end--;
 	snprintf(title, sizeof(title), "%s overwritten", what);
 	bug_header(s, "slab_overwritten", title);
-	report_add("0x%p-0x%p @offset=%lu. First byte 0x%x instead of 0x%x", (void *)fault,
+	report_add("%p-%p @offset=%lu. First byte 0x%x instead of 0x%x", (void *)fault,
 		   (void *)(end - 1), (unsigned long)(fault - (u8 *)slab_address(page)), *fault,
 		   value);
 	add_trailer(s, page, obj);
 	s->errors++;
-	report_add("FIX %s: Restoring %s 0x%p-0x%p=0x%x", s->name, what, (void *)fault,
+	report_add("FIX %s: Restoring %s %p-%p=0x%x", s->name, what, (void *)fault,
 		   (void *)(end - 1), value);
 	finish();
 	memset(fault, value, (size_t)(end - fault));
@@ -464,7 +478,7 @@ void slab_debug_free(struct kmem_cache *s, struct page *page, void *obj, void *c
 
 	pthread_mutex_lock(&s->lock);
 	if (!slab_valid_pointer(s, page, obj)) {
-		snprintf(what, sizeof(what), "Invalid object pointer 0x%p", obj);
+		snprintf(what, sizeof(what), "Invalid object pointer %p", obj);
 		slab_err_fix(s, page, what, NULL);
 		pthread_mutex_unlock(&s->lock);
 		return;
@@ -517,7 +531,7 @@ void slab_debug_list_objects(struct kmem_cache *s, struct page *page)
 		if (map[i])
 			continue;
 		s->errors++;
-		report_add("Object 0x%p @offset=%lu", obj,
+		report_add("Object %p @offset=%lu", obj,
 			   (unsigned long)((u8 *)obj - (u8 *)slab_address(page)));
 		if (s->debug & SLAB_STORE_USER) {
 			add_track(s, obj, 0);

@@ -198,6 +198,9 @@ KMM_HIDDEN void slab_debug_list_objects(struct kmem_cache *s, struct page *page)
 /* Report a free object whose free pointer leads out of its slab; s->lock held. */
 KMM_HIDDEN void slab_debug_freechain_corrupt(struct kmem_cache *s, struct page *page, void *obj);
 
+/* Name a code address as the kernel's %pS does: "function+0xoff/0xsize". */
+KMM_HIDDEN void slab_format_caller(char *buf, size_t len, void *addr);
+
 /* Report an invalid pointer passed to a free function. */
 KMM_HIDDEN void slab_report_invalid_free(const char *fn, const void *obj, const char *why);
 
