@@ -2,8 +2,15 @@
  * context.c - the calling thread's execution context: preempt count, interrupt state, CPU,
  * pid and name; and might_sleep(), which reports a sleeping call made in atomic context.
  *
- * Each field belongs to its thread; no locks. The once-per-call-site memory of might_sleep
- * is a small open-addressed table of call sites filled with compare-and-swap.
+ * Each field belongs to its thread; no locks. The transitions between preemptible and atomic
+ * (preempt count leaving or reaching zero, interrupts going off or on) are where the thread
+ * takes or gives back its simulated CPU (cpu.c); everything else is a plain field update.
+ * A CPU's interrupt thread already owns its CPU as a handler, so it only counts.
+ * The once-per-call-site memory of might_sleep is a small open-addressed table of call sites
+ * filled with compare-and-swap.
+ *
+ * Boot and shutdown of the execution model (CPUs, their threads, workqueues, timers) are
+ * sequenced here too: context_boot() and context_shutdown().
  */
 #include <string.h>
 
@@ -12,6 +19,9 @@
 #include "internal/report.h"
 #include "internal/options.h"
 #include "internal/machine.h"
+#include "internal/cpu.h"
+#include "internal/deferred.h"
+#include "internal/lockdep.h"
 
 #define SEEN_SITES 256
 
@@ -25,7 +35,11 @@ unsigned int preempt_count(void)
 
 void preempt_count_add(unsigned int val)
 {
-	thread_current()->preempt_count += val;
+	struct kmm_thread *t = thread_current();
+
+	if (!t->cpu_held)
+		cpu_enter(t);
+	t->preempt_count += val;
 }
 
 void preempt_count_sub(unsigned int val)
@@ -39,10 +53,11 @@ void preempt_count_sub(unsigned int val)
 		report_add_task();
 		report_add_stack();
 		report_finish();
-		t->preempt_count = 0;
-		return;
+		val = t->preempt_count;
 	}
 	t->preempt_count -= val;
+	if (t->preempt_count == 0 && !t->irqs_disabled && t->cpu_held && t->role != THREAD_HARDIRQ)
+		cpu_leave(t);
 }
 
 bool irqs_disabled(void)
@@ -52,12 +67,55 @@ bool irqs_disabled(void)
 
 void local_irq_disable(void)
 {
-	thread_current()->irqs_disabled = true;
+	struct kmm_thread *t = thread_current();
+
+	if (t->irqs_disabled)
+		return;
+	if (!t->cpu_held)
+		cpu_enter(t);
+	if (t->role != THREAD_HARDIRQ)
+		cpu_irqs_off(t);
+	t->irqs_disabled = true;
 }
 
 void local_irq_enable(void)
 {
-	thread_current()->irqs_disabled = false;
+	struct kmm_thread *t = thread_current();
+
+	if (!t->irqs_disabled)
+		return;
+	t->irqs_disabled = false;
+	if (t->role == THREAD_HARDIRQ)
+		return; /* reported when the handler returns */
+	cpu_irqs_on(t);
+	if (t->preempt_count == 0)
+		cpu_leave(t);
+}
+
+unsigned long kmm_local_irq_save(void)
+{
+	unsigned long was = irqs_disabled();
+
+	local_irq_disable();
+	return was;
+}
+
+void kmm_local_irq_restore(unsigned long flags)
+{
+	if (flags)
+		local_irq_disable();
+	else
+		local_irq_enable();
+}
+
+void local_bh_disable(void)
+{
+	preempt_count_add(SOFTIRQ_DISABLE_OFFSET);
+}
+
+void local_bh_enable(void)
+{
+	preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
 }
 
 unsigned int smp_processor_id(void)
@@ -129,4 +187,18 @@ void context_reset(void)
 {
 	memset(seen_files, 0, sizeof(seen_files));
 	memset(seen_lines, 0, sizeof(seen_lines));
+}
+
+void context_boot(void)
+{
+	cpu_boot();
+	lockdep_boot();
+}
+
+void context_shutdown(void)
+{
+	workqueue_shutdown();
+	cpu_shutdown();
+	irq_shutdown();
+	timers_shutdown();
 }

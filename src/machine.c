@@ -168,6 +168,7 @@ int kmm_boot(const struct kmm_config *config)
 		return err;
 	}
 	stats_reset();
+	context_boot();
 	memmap_init();
 	page_alloc_init();
 	resource_init_ram();
@@ -181,6 +182,7 @@ void kmm_shutdown(void)
 {
 	if (!kmm_machine.booted)
 		return;
+	context_shutdown();
 	kmm_machine.booted = false;
 	devmem_exit();
 	slab_exit();

@@ -15,6 +15,7 @@
 #include "internal/thread.h"
 #include "internal/assert.h"
 #include "internal/slab.h"
+#include "internal/cpu.h"
 
 __thread struct kmm_thread *kmm_thread_self;
 
@@ -27,6 +28,7 @@ static void thread_destroy(void *arg)
 {
 	struct kmm_thread *t = arg;
 
+	cpu_thread_exit(t);
 	slab_thread_exit(t);
 	page_alloc_thread_exit(&t->pcp);
 	stats_thread_detach(&t->stats);

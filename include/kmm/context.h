@@ -29,13 +29,44 @@ unsigned int preempt_count(void);
 void preempt_count_add(unsigned int val);
 void preempt_count_sub(unsigned int val);
 
-/* True while the calling thread's simulated CPU has interrupts disabled. */
+/*
+ * True while the calling thread's simulated CPU has interrupts disabled. While they are, no
+ * interrupt handler runs on that CPU: a raised line waits until they are enabled again.
+ * Disabling interrupts (like raising the preempt count from zero) makes the thread own its
+ * simulated CPU until it is preemptible again.
+ */
 bool irqs_disabled(void);
 void local_irq_disable(void);
 void local_irq_enable(void);
 
+/**
+ * kmm_local_irq_save - disable interrupts, returning whether they were already disabled
+ *
+ * Context: any. Drivers use local_irq_save(flags).
+ * Return: the flags to hand to kmm_local_irq_restore().
+ */
+unsigned long kmm_local_irq_save(void);
+
+/**
+ * kmm_local_irq_restore - put the interrupt state back as kmm_local_irq_save() found it
+ * @flags: its return value
+ *
+ * Context: any.
+ */
+void kmm_local_irq_restore(unsigned long flags);
+
+#define local_irq_save(flags) ((flags) = kmm_local_irq_save())
+#define local_irq_restore(flags) kmm_local_irq_restore(flags)
+#define irqs_disabled_flags(flags) ((flags) != 0)
+
+/* Softirq processing off (and back on) on this CPU: raises the count by 2 * SOFTIRQ_OFFSET. */
+void local_bh_disable(void);
+void local_bh_enable(void);
+
 #define preempt_disable() preempt_count_add(PREEMPT_OFFSET)
 #define preempt_enable() preempt_count_sub(PREEMPT_OFFSET)
+#define preempt_enable_no_resched() preempt_enable()
+#define preemptible() (preempt_count() == 0 && !irqs_disabled())
 
 #define in_nmi() (preempt_count() & NMI_MASK)
 #define in_hardirq() (preempt_count() & HARDIRQ_MASK)
@@ -44,6 +75,10 @@ void local_irq_enable(void);
 #define in_interrupt() (preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK))
 #define in_task() (!(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET)))
 #define in_atomic() (preempt_count() != 0)
+#define hardirq_count() (preempt_count() & HARDIRQ_MASK)
+#define softirq_count() (preempt_count() & SOFTIRQ_MASK)
+#define irq_count() (preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK))
+#define in_serving_softirq() (softirq_count() & SOFTIRQ_OFFSET)
 
 /**
  * smp_processor_id - the simulated CPU the calling thread runs on

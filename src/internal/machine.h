@@ -38,6 +38,8 @@ KMM_HIDDEN void machine_not_booted(const char *fn) __attribute__((noreturn));
 
 /* Hooks other files provide for boot and shutdown. */
 KMM_HIDDEN void context_reset(void);
+KMM_HIDDEN void context_boot(void);
+KMM_HIDDEN void context_shutdown(void);
 KMM_HIDDEN void memmap_init(void);
 KMM_HIDDEN void resource_init_ram(void);
 KMM_HIDDEN void resource_exit(void);

@@ -15,9 +15,27 @@
 
 struct slab_cpu_ref;
 
+/* What a thread is to the simulated CPUs (see cpu.c). */
+enum thread_role {
+	THREAD_TASK, /* an ordinary thread; may migrate between CPUs while preemptible */
+	THREAD_SOFTIRQ, /* a CPU's softirq thread: pinned, runs timers and tasklets */
+	THREAD_HARDIRQ, /* a CPU's interrupt thread: pinned, runs handlers */
+};
+
+/* A lock the thread holds, as lockdep records it (lockdep.c). */
+struct held_lock {
+	const struct lockdep_map *map;
+	void *ip; /* where it was taken */
+	unsigned short cls; /* lockdep class index */
+};
+
+#define THREAD_MAX_HELD 48
+
 struct kmm_thread {
 	unsigned int preempt_count;
 	bool irqs_disabled;
+	bool cpu_held; /* owns its CPU (cpu.c): preempt_count != 0 || irqs_disabled, for tasks */
+	unsigned char role; /* enum thread_role */
 	unsigned int cpu;
 	int pid;
 	char comm[TASK_COMM_LEN];
@@ -25,6 +43,8 @@ struct kmm_thread {
 	struct slab_cpu_ref *slab_cpus; /* by cache id (slab.c) */
 	unsigned int nr_slab_cpus;
 	struct kmm_stats stats;
+	unsigned int nr_held; /* entries used in held[] */
+	struct held_lock held[THREAD_MAX_HELD];
 };
 
 extern KMM_HIDDEN __thread struct kmm_thread *kmm_thread_self

@@ -1,0 +1,362 @@
+/*
+ * lockdep.c - a small lock validator: lock classes, the order they are taken in, and the
+ * first cycle in that order, reported before it can deadlock.
+ *
+ * Data: up to MAX_CLASSES classes, each a key (struct lock_class_key address plus subclass)
+ * and a name, found through an open-addressed table; and the dependency graph as a bitmap,
+ * deps[a] bit b meaning "some thread took class b while holding class a". Each thread keeps
+ * the stack of locks it holds (struct kmm_thread.held). Taking a lock adds an edge from every
+ * held class to the new one; an edge that is new is checked under graph_lock by a depth-first
+ * search for a path back, and a path found is reported as "possible circular locking
+ * dependency detected". After the first report lockdep stops judging (as the kernel's
+ * debug_locks does), since one inversion usually causes a cascade.
+ *
+ * Lock order: graph_lock, then the report lock. The fast path (every edge already known, the
+ * class cached in the lock's map) takes no lock: deps bits and class keys are read with
+ * relaxed atomics and only ever set under graph_lock.
+ * Context: any.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <kmm/lockdep.h>
+#include "internal/lockdep.h"
+#include "internal/report.h"
+
+#define MAX_CLASSES 1024
+#define CLASS_HASH 2048
+#define WORDS (MAX_CLASSES / (8 * sizeof(unsigned long)))
+#define WORD_BITS (8 * sizeof(unsigned long))
+
+struct lock_class {
+	const void *key; /* key address + subclass; NULL for a free slot */
+	const char *name;
+	unsigned int subclass;
+	int wait_type;
+};
+
+static pthread_mutex_t graph_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct lock_class classes[MAX_CLASSES]; /* index 0 unused: "not looked up" */
+static unsigned short class_hash[CLASS_HASH];
+static unsigned int nr_classes = 1;
+static unsigned long deps[MAX_CLASSES][WORDS];
+static bool debug_locks = true;
+
+void lockdep_boot(void)
+{
+	pthread_mutex_lock(&graph_lock);
+	for (unsigned int i = 0; i < MAX_CLASSES; i++)
+		__atomic_store_n(&classes[i].key, NULL, __ATOMIC_RELAXED);
+	memset(class_hash, 0, sizeof(class_hash));
+	for (unsigned int i = 0; i < MAX_CLASSES; i++)
+		for (unsigned int w = 0; w < WORDS; w++)
+			__atomic_store_n(&deps[i][w], 0, __ATOMIC_RELAXED);
+	nr_classes = 1;
+	__atomic_store_n(&debug_locks, true, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&graph_lock);
+}
+
+void lockdep_init_map(struct lockdep_map *map, const char *name, const void *key, int wait_type)
+{
+	map->key = key;
+	map->name = name;
+	map->wait_type = wait_type;
+	memset(map->class_idx, 0, sizeof(map->class_idx));
+}
+
+/* Find or register the class of (@map, @subclass); 0 when the table is full. */
+static unsigned short register_class(const struct lockdep_map *map, const void *key,
+				     unsigned int subclass)
+{
+	unsigned long h = ((unsigned long)key >> 3) * 0x9e3779b97f4a7c15ul;
+	unsigned short idx = 0;
+
+	pthread_mutex_lock(&graph_lock);
+	for (unsigned int i = 0; i < CLASS_HASH; i++) {
+		unsigned int slot = (unsigned int)((h >> 40) + i) % CLASS_HASH;
+
+		idx = class_hash[slot];
+		if (idx && classes[idx].key == key)
+			break;
+		if (!idx) {
+			if (nr_classes == MAX_CLASSES)
+				break;
+			idx = (unsigned short)nr_classes++;
+			classes[idx].name = map->name;
+			classes[idx].subclass = subclass;
+			classes[idx].wait_type = map->wait_type;
+			__atomic_store_n(&classes[idx].key, key, __ATOMIC_RELEASE);
+			class_hash[slot] = idx;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&graph_lock);
+	return idx;
+}
+
+static unsigned short class_of(struct lockdep_map *map, unsigned int subclass)
+{
+	const void *key;
+	unsigned short idx;
+
+	if (subclass >= MAX_LOCKDEP_SUBCLASSES)
+		subclass = MAX_LOCKDEP_SUBCLASSES - 1;
+	key = (const char *)(map->key ? map->key : map) + subclass;
+	idx = __atomic_load_n(&map->class_idx[subclass], __ATOMIC_RELAXED);
+	if (idx && __atomic_load_n(&classes[idx].key, __ATOMIC_ACQUIRE) == key)
+		return idx;
+	idx = register_class(map, key, subclass);
+	__atomic_store_n(&map->class_idx[subclass], idx, __ATOMIC_RELAXED);
+	return idx;
+}
+
+static bool has_dep(unsigned int a, unsigned int b)
+{
+	return (__atomic_load_n(&deps[a][b / WORD_BITS], __ATOMIC_RELAXED) >> (b % WORD_BITS)) & 1;
+}
+
+/* Under graph_lock: a path from @from to @to? Fills @path (from..to) and returns its length. */
+static unsigned int find_path(unsigned int from, unsigned int to, unsigned short *path)
+{
+	static unsigned short parent[MAX_CLASSES];
+	static unsigned short queue[MAX_CLASSES];
+	static unsigned long seen[WORDS];
+	unsigned int head = 0, tail = 0, n = 0;
+
+	memset(seen, 0, sizeof(seen));
+	queue[tail++] = (unsigned short)from;
+	seen[from / WORD_BITS] |= 1ul << (from % WORD_BITS);
+	while (head < tail) {
+		unsigned int c = queue[head++];
+
+		if (c == to) {
+			for (unsigned int x = to; x != from; x = parent[x])
+				path[n++] = (unsigned short)x;
+			path[n++] = (unsigned short)from;
+			for (unsigned int i = 0; i < n / 2; i++) {
+				unsigned short tmp = path[i];
+
+				path[i] = path[n - 1 - i];
+				path[n - 1 - i] = tmp;
+			}
+			return n;
+		}
+		for (unsigned int next = 1; next < nr_classes; next++) {
+			if (!has_dep(c, next) || (seen[next / WORD_BITS] >> (next % WORD_BITS)) & 1)
+				continue;
+			seen[next / WORD_BITS] |= 1ul << (next % WORD_BITS);
+			parent[next] = (unsigned short)c;
+			queue[tail++] = (unsigned short)next;
+		}
+	}
+	return 0;
+}
+
+int lockdep_format_ip(char *buf, size_t len, void *ip)
+{
+	Dl_info info;
+
+	if (ip && dladdr(ip, &info) && info.dli_sname)
+		return snprintf(buf, len, "%s+0x%lx", info.dli_sname,
+				(unsigned long)ip - (unsigned long)info.dli_saddr);
+	return snprintf(buf, len, "%p", ip);
+}
+
+static void class_name(char *buf, size_t len, unsigned int cls)
+{
+	if (classes[cls].subclass)
+		snprintf(buf, len, "(%s/%u){+.+.}-{%d:%d}", classes[cls].name,
+			 classes[cls].subclass, classes[cls].wait_type, classes[cls].wait_type);
+	else
+		snprintf(buf, len, "(%s){+.+.}-{%d:%d}", classes[cls].name, classes[cls].wait_type,
+			 classes[cls].wait_type);
+}
+
+void lockdep_add_lock_line(const char *prefix, const void *lock, const struct lockdep_map *map,
+			   void *ip)
+{
+	char at[128];
+	unsigned int w = (unsigned int)map->wait_type;
+
+	lockdep_format_ip(at, sizeof(at), ip);
+	report_add("%s%016lx (%s){+.+.}-{%u:%u}, at: %s", prefix, (unsigned long)lock, map->name, w,
+		   w, at);
+}
+
+void lockdep_add_held_locks(struct kmm_thread *t)
+{
+	if (!t->nr_held) {
+		report_add("no locks held by %s/%d.", t->comm, t->pid);
+		return;
+	}
+	report_add("%u lock%s held by %s/%d:", t->nr_held, t->nr_held == 1 ? "" : "s", t->comm,
+		   t->pid);
+	for (unsigned int i = 0; i < t->nr_held; i++) {
+		char prefix[16];
+
+		snprintf(prefix, sizeof(prefix), " #%u: ", i);
+		lockdep_add_lock_line(prefix, t->held[i].map, t->held[i].map, t->held[i].ip);
+	}
+}
+
+/* Under graph_lock: @t holds @prev (class a) and wants @map (class b) although b -> a. */
+static void report_cycle(struct kmm_thread *t, const struct held_lock *prev,
+			 const struct lockdep_map *map, void *ip, const unsigned short *path,
+			 unsigned int n)
+{
+	report_start("lockdep_circular", "WARNING: possible circular locking dependency detected");
+	report_add("kmm Not tainted");
+	report_add("------------------------------------------------------");
+	report_add("%s/%d is trying to acquire lock:", t->comm, t->pid);
+	lockdep_add_lock_line("", map, map, ip);
+	report_add("%s", "");
+	report_add("but task is already holding lock:");
+	lockdep_add_lock_line("", prev->map, prev->map, prev->ip);
+	report_add("%s", "");
+	report_add("which lock already depends on the new lock.");
+	report_add("%s", "");
+	report_add("%s", "");
+	report_add("the existing dependency chain (in reverse order) is:");
+	for (unsigned int i = n; i-- > 0;) {
+		char c[160];
+
+		class_name(c, sizeof(c), path[i]);
+		report_add("%s", "");
+		report_add("-> #%u %s:", i, c);
+	}
+	report_add("%s", "");
+	report_add("other info that might help us debug this:");
+	report_add("%s", "");
+	if (n > 2) {
+		char line[1024];
+		size_t len = 0;
+
+		report_add("Chain exists of:");
+		for (unsigned int i = n; i-- > 0;) {
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s",
+						i == n - 1 ? "  " : " --> ", classes[path[i]].name);
+			if (len >= sizeof(line))
+				break;
+		}
+		report_add("%s", line);
+		report_add("%s", "");
+	}
+	report_add(" Possible unsafe locking scenario:");
+	report_add("%s", "");
+	report_add("       CPU0                    CPU1");
+	report_add("       ----                    ----");
+	report_add("  lock(%s);", classes[prev->cls].name);
+	report_add("                               lock(%s);", classes[path[0]].name);
+	report_add("                               lock(%s);", classes[prev->cls].name);
+	report_add("  lock(%s);", classes[path[0]].name);
+	report_add("%s", "");
+	report_add(" *** DEADLOCK ***");
+	report_add("%s", "");
+	lockdep_add_held_locks(t);
+	report_add("%s", "");
+	report_add("stack backtrace:");
+	report_add_task();
+	report_add_stack();
+	report_finish();
+}
+
+/* Record that @t takes class @cls while holding @prev; report a cycle if that closes one. */
+static void add_dep(struct kmm_thread *t, const struct held_lock *prev, unsigned short cls,
+		    const struct lockdep_map *map, void *ip)
+{
+	unsigned short path[MAX_CLASSES];
+	unsigned int n;
+
+	pthread_mutex_lock(&graph_lock);
+	if (!has_dep(prev->cls, cls) && __atomic_load_n(&debug_locks, __ATOMIC_RELAXED)) {
+		n = find_path(cls, prev->cls, path);
+		if (n) {
+			__atomic_store_n(&debug_locks, false, __ATOMIC_RELAXED);
+			report_cycle(t, prev, map, ip, path, n);
+		} else {
+			__atomic_fetch_or(&deps[prev->cls][cls / WORD_BITS],
+					  1ul << (cls % WORD_BITS), __ATOMIC_RELAXED);
+		}
+	}
+	pthread_mutex_unlock(&graph_lock);
+}
+
+void lock_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock, void *ip)
+{
+	struct kmm_thread *t = thread_current();
+	unsigned short cls;
+
+	if (t->nr_held == THREAD_MAX_HELD)
+		return;
+	cls = class_of(map, subclass);
+	if (!cls)
+		return;
+	if (!trylock && __atomic_load_n(&debug_locks, __ATOMIC_RELAXED)) {
+		for (unsigned int i = 0; i < t->nr_held; i++) {
+			unsigned short prev = t->held[i].cls;
+
+			if (prev != cls && !has_dep(prev, cls))
+				add_dep(t, &t->held[i], cls, map, ip);
+		}
+	}
+	t->held[t->nr_held].map = map;
+	t->held[t->nr_held].ip = ip;
+	t->held[t->nr_held].cls = cls;
+	t->nr_held++;
+}
+
+void lock_release(struct lockdep_map *map)
+{
+	struct kmm_thread *t = thread_current();
+
+	for (unsigned int i = t->nr_held; i-- > 0;) {
+		if (t->held[i].map != map)
+			continue;
+		memmove(&t->held[i], &t->held[i + 1], (t->nr_held - i - 1) * sizeof(t->held[0]));
+		t->nr_held--;
+		return;
+	}
+}
+
+unsigned int lockdep_depth(void)
+{
+	return thread_current()->nr_held;
+}
+
+bool lockdep_is_held(const struct lockdep_map *map)
+{
+	struct kmm_thread *t = thread_current();
+
+	for (unsigned int i = 0; i < t->nr_held; i++)
+		if (t->held[i].map == map)
+			return true;
+	return false;
+}
+
+bool kmm_lockdep_warn_not_held(const char *what)
+{
+	report_start("lockdep_not_held", "WARNING: CPU: %u PID: %d lock not held: %s",
+		     smp_processor_id(), kmm_current_pid(), what);
+	lockdep_add_held_locks(thread_current());
+	report_add_task();
+	report_add_stack();
+	report_finish();
+	return false;
+}
+
+void debug_show_held_locks(void)
+{
+	struct kmm_thread *t = thread_current();
+
+	fprintf(stderr, "%u locks held by %s/%d\n", t->nr_held, t->comm, t->pid);
+	for (unsigned int i = 0; i < t->nr_held; i++) {
+		char at[128];
+
+		lockdep_format_ip(at, sizeof(at), t->held[i].ip);
+		fprintf(stderr, " #%u: %p (%s), at: %s\n", i, (void *)t->held[i].map,
+			t->held[i].map->name, at);
+	}
+}
