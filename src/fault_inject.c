@@ -58,7 +58,11 @@ static struct fault_point points[KMM_FAIL_NR_POINTS] = {
 };
 
 /* Calls left before the armed failure; 0 when disarmed. Initial-exec: no call to reach it. */
-static __thread unsigned int fail_nth __attribute__((tls_model("initial-exec")));
+__thread unsigned int fault_fail_nth __attribute__((tls_model("initial-exec")));
+#define fail_nth fault_fail_nth
+
+/* Bit p set while point p is on; read by fault_should_fail() before any call. */
+unsigned int fault_points_on;
 
 static u64 rng_seed = DEFAULT_SEED;
 static unsigned int rng_threads;
@@ -199,6 +203,10 @@ int kmm_fault_set(enum kmm_fault_point point, const struct kmm_fault_attr *attr)
 	relaxed_store(fp->attr.ignore_gfp_reclaim, attr->ignore_gfp_reclaim);
 	relaxed_store(fp->count, 0);
 	relaxed_store(fp->enabled, attr->probability != 0);
+	if (attr->probability)
+		__atomic_fetch_or(&fault_points_on, 1U << point, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&fault_points_on, ~(1U << point), __ATOMIC_RELAXED);
 	return 0;
 }
 

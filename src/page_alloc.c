@@ -20,6 +20,7 @@
 #include <kmm/fault_inject.h>
 #include <kmm/page_alloc.h>
 #include "internal/assert.h"
+#include "internal/fault_inject.h"
 #include "internal/list.h"
 #include "internal/machine.h"
 #include "internal/memmap.h"
@@ -410,7 +411,7 @@ static struct page *alloc_pages_at(gfp_t gfp, unsigned int order, void *site)
 	if ((gfp & __GFP_DIRECT_RECLAIM) && (t->preempt_count || t->irqs_disabled) &&
 	    __might_sleep(__FILE__, __LINE__))
 		gfp = (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
-	if (kmm_should_fail(KMM_FAIL_PAGE_ALLOC, gfp, order, PAGE_SIZE << order))
+	if (fault_should_fail(KMM_FAIL_PAGE_ALLOC, gfp, order, PAGE_SIZE << order))
 		return NULL;
 	high = gfp_zone(gfp);
 	page = freelist_alloc(order, high, ALLOC_WMARK_LOW);

@@ -1,12 +1,31 @@
 /*
  * fault_inject.h - fault injection's boot hook (defined in fault_inject.c).
  *
- * Allocators ask kmm_should_fail() from <kmm/fault_inject.h>; only boot needs more.
+ * kmm's allocators ask fault_should_fail(), the inline front of kmm_should_fail().
  */
 #ifndef KMM_INTERNAL_FAULT_INJECT_H
 #define KMM_INTERNAL_FAULT_INJECT_H
 
+#include <kmm/fault_inject.h>
 #include "os.h"
+
+extern KMM_HIDDEN __thread unsigned int fault_fail_nth __attribute__((tls_model("initial-exec")));
+extern KMM_HIDDEN unsigned int fault_points_on;
+
+/*
+ * kmm_should_fail() for kmm's own allocators: with the point off and no fail-nth armed (the
+ * usual case) it is two loads and no call.
+ */
+static inline bool fault_should_fail(enum kmm_fault_point point, gfp_t gfp, unsigned int order,
+				     size_t size)
+{
+	if (__builtin_expect(
+		    !fault_fail_nth &&
+			    !(__atomic_load_n(&fault_points_on, __ATOMIC_RELAXED) & (1U << point)),
+		    1))
+		return false;
+	return kmm_should_fail(point, gfp, order, size);
+}
 
 /*
  * Read KMM_FAULT_SEED, KMM_FAIL_PAGE_ALLOC and KMM_FAILSLAB, once per process: later calls do
