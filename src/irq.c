@@ -176,6 +176,7 @@ bool deferred_check_leak(struct kmm_thread *t, const char *what, void *fn, unsig
 	if (t->preempt_count == count && !t->nr_held && t->irqs_disabled == irqs_off)
 		return false;
 	lockdep_format_ip(name, sizeof(name), fn);
+	name[strcspn(name, "+")] = '\0'; /* a function, printed as %ps: no offset */
 	if (t->irqs_disabled != irqs_off && t->preempt_count == count && !t->nr_held) {
 		report_start("irqs_leak", "WARNING: CPU: %u PID: %d %s %s %s interrupts", t->cpu,
 			     t->pid, what, name, irqs_off ? "enabled" : "left disabled");
@@ -218,6 +219,7 @@ static void handle_line(struct kmm_thread *t, unsigned int irq)
 		acts[n++] = a;
 	__atomic_store_n(&d->running, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&d->lock);
+	__atomic_fetch_add(&d->count, 1, __ATOMIC_RELAXED);
 
 	for (unsigned int i = 0; i < n; i++) {
 		irqreturn_t ret;
@@ -228,7 +230,6 @@ static void handle_line(struct kmm_thread *t, unsigned int irq)
 		if (ret == IRQ_WAKE_THREAD && acts[i]->thread_fn)
 			wake_thread(acts[i]);
 	}
-	__atomic_fetch_add(&d->count, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&d->running, 0, __ATOMIC_SEQ_CST);
 	park_wake(&d->running);
 }

@@ -25,6 +25,7 @@
 #include <kmm/lockdep.h>
 #include "internal/lockdep.h"
 #include "internal/report.h"
+#include "internal/symbols.h"
 
 #define MAX_CLASSES 1024
 #define CLASS_HASH 2048
@@ -36,6 +37,7 @@ struct lock_class {
 	const char *name;
 	unsigned int subclass;
 	int wait_type;
+	void *first_ip; /* where a lock of the class was first taken, for the chain report */
 };
 
 static pthread_mutex_t graph_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -69,7 +71,7 @@ void lockdep_init_map(struct lockdep_map *map, const char *name, const void *key
 
 /* Find or register the class of (@map, @subclass); 0 when the table is full. */
 static unsigned short register_class(const struct lockdep_map *map, const void *key,
-				     unsigned int subclass)
+				     unsigned int subclass, void *ip)
 {
 	unsigned long h = ((unsigned long)key >> 3) * 0x9e3779b97f4a7c15ul;
 	unsigned short idx = 0;
@@ -88,6 +90,7 @@ static unsigned short register_class(const struct lockdep_map *map, const void *
 			classes[idx].name = map->name;
 			classes[idx].subclass = subclass;
 			classes[idx].wait_type = map->wait_type;
+			classes[idx].first_ip = ip;
 			__atomic_store_n(&classes[idx].key, key, __ATOMIC_RELEASE);
 			class_hash[slot] = idx;
 			break;
@@ -97,7 +100,7 @@ static unsigned short register_class(const struct lockdep_map *map, const void *
 	return idx;
 }
 
-static unsigned short class_of(struct lockdep_map *map, unsigned int subclass)
+static unsigned short class_of(struct lockdep_map *map, unsigned int subclass, void *ip)
 {
 	const void *key;
 	unsigned short idx;
@@ -108,7 +111,7 @@ static unsigned short class_of(struct lockdep_map *map, unsigned int subclass)
 	idx = __atomic_load_n(&map->class_idx[subclass], __ATOMIC_RELAXED);
 	if (idx && __atomic_load_n(&classes[idx].key, __ATOMIC_ACQUIRE) == key)
 		return idx;
-	idx = register_class(map, key, subclass);
+	idx = register_class(map, key, subclass, ip);
 	__atomic_store_n(&map->class_idx[subclass], idx, __ATOMIC_RELAXED);
 	return idx;
 }
@@ -157,8 +160,12 @@ static unsigned int find_path(unsigned int from, unsigned int to, unsigned short
 
 int lockdep_format_ip(char *buf, size_t len, void *ip)
 {
+	const char *name;
+	unsigned long offset, size;
 	Dl_info info;
 
+	if (ip && symbols_lookup((unsigned long)ip, &name, &offset, &size))
+		return snprintf(buf, len, "%s+0x%lx/0x%lx", name, offset, size);
 	if (ip && dladdr(ip, &info) && info.dli_sname)
 		return snprintf(buf, len, "%s+0x%lx", info.dli_sname,
 				(unsigned long)ip - (unsigned long)info.dli_saddr);
@@ -221,11 +228,13 @@ static void report_cycle(struct kmm_thread *t, const struct held_lock *prev,
 	report_add("%s", "");
 	report_add("the existing dependency chain (in reverse order) is:");
 	for (unsigned int i = n; i-- > 0;) {
-		char c[160];
+		char c[160], at[128];
 
 		class_name(c, sizeof(c), path[i]);
+		lockdep_format_ip(at, sizeof(at), classes[path[i]].first_ip);
 		report_add("%s", "");
 		report_add("-> #%u %s:", i, c);
+		report_add("       first taken at: %s", at);
 	}
 	report_add("%s", "");
 	report_add("other info that might help us debug this:");
@@ -291,7 +300,7 @@ void lock_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock, 
 
 	if (t->nr_held == THREAD_MAX_HELD)
 		return;
-	cls = class_of(map, subclass);
+	cls = class_of(map, subclass, ip);
 	if (!cls)
 		return;
 	if (!trylock && __atomic_load_n(&debug_locks, __ATOMIC_RELAXED)) {
