@@ -5,7 +5,8 @@
  * the item it runs (current). An item's PENDING bit is set by whoever queues it (one atomic
  * test-and-set, so a pending item is never queued twice) and cleared by the worker just
  * before it runs the function, so the function may queue its own item again. After the
- * function returns the worker never touches the item: it may have been freed.
+ * function returns the worker never touches the item: it may have been freed. An item queued
+ * again while it runs waits until that run ends (non-reentrant, as in the kernel).
  * Delayed work arms a timer whose callback (softirq context) puts the item on the list.
  *
  * Lock order: wq->lock is a leaf, never held across a work function. Workers are ordinary
@@ -51,6 +52,26 @@ static pthread_mutex_t system_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct workqueue_struct *system_queue;
 static unsigned int next_wq_id;
 
+/*
+ * The first queued item no worker is running: an item queued again while it runs waits for
+ * that run to end, so one item never runs twice at once (the kernel's non-reentrancy).
+ * Caller holds wq->lock.
+ */
+static struct work_struct *next_runnable(struct workqueue_struct *wq)
+{
+	struct work_struct *work;
+
+	list_for_each_entry (work, &wq->list, entry) {
+		bool running = false;
+
+		for (unsigned int i = 0; i < wq->nr_workers && !running; i++)
+			running = wq->workers[i].current == work;
+		if (!running)
+			return work;
+	}
+	return NULL;
+}
+
 static bool item_queued(struct work_struct *work)
 {
 	return work->entry.next != NULL;
@@ -69,11 +90,10 @@ static void *worker_main(void *arg)
 		struct work_struct *work;
 		work_func_t fn;
 
-		while (list_empty(&wq->list) && !wq->stop)
+		while (!(work = next_runnable(wq)) && !wq->stop)
 			pthread_cond_wait(&wq->more, &wq->lock);
-		if (list_empty(&wq->list))
+		if (!work)
 			break;
-		work = list_first_entry(&wq->list, struct work_struct, entry);
 		list_del(&work->entry);
 		fn = work->func;
 		w->current = work;
@@ -84,6 +104,8 @@ static void *worker_main(void *arg)
 		pthread_mutex_lock(&wq->lock);
 		w->current = NULL;
 		pthread_cond_broadcast(&wq->idle);
+		/* An item queued again while it ran may now be taken by any worker. */
+		pthread_cond_broadcast(&wq->more);
 	}
 	pthread_mutex_unlock(&wq->lock);
 	return NULL;
