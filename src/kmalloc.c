@@ -42,8 +42,8 @@ static const unsigned char small_class[25] = {
 
 static struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][NR_KMALLOC_CLASSES];
 
-KMM_HIDDEN void *slab_alloc_kmalloc(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller);
-KMM_HIDDEN void slab_free_kmalloc(struct kmem_cache *s, struct page *page, void *obj, void *caller);
+KMM_HIDDEN void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller);
+KMM_HIDDEN void slab_free(struct kmem_cache *s, struct page *page, void *obj, void *caller);
 
 static inline unsigned int size_class(size_t size)
 {
@@ -83,8 +83,8 @@ void *kmalloc(size_t size, gfp_t gfp)
 		return kmalloc_large(size, gfp);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	return slab_alloc_kmalloc(kmalloc_caches[gfp_type(gfp)][size_class(size)], gfp, size,
-				  __builtin_return_address(0));
+	return slab_alloc(kmalloc_caches[gfp_type(gfp)][size_class(size)], gfp, size,
+			  __builtin_return_address(0));
 }
 
 void kfree(const void *objp)
@@ -98,7 +98,7 @@ void kfree(const void *objp)
 	if (unlikely(!page))
 		return;
 	if (likely(PageSlab(page))) {
-		slab_free_kmalloc(page->slab_cache, page, obj, __builtin_return_address(0));
+		slab_free(page->slab_cache, page, obj, __builtin_return_address(0));
 		return;
 	}
 	if (unlikely(!PageHead(page) || obj != page_address(page))) {
@@ -114,7 +114,7 @@ size_t ksize(const void *objp)
 
 	if (ZERO_OR_NULL_PTR(objp))
 		return 0;
-	page = virt_to_head_page(objp);
+	page = slab_head_page(objp);
 	if (PageSlab(page))
 		return slab_ksize(page->slab_cache);
 	return PAGE_SIZE << compound_order(page);

@@ -52,6 +52,8 @@ static unsigned int nr_ids; /* slab_mutex */
 static unsigned long next_gen = 1; /* slab_mutex */
 static unsigned long pages_reclaimable, pages_unreclaimable; /* atomic */
 static struct shrinker slab_shrinker;
+unsigned long slab_lin_start, slab_lin_size;
+struct page *slab_mem_map;
 
 /* ---------------------------------------------------------------- slab pages */
 
@@ -323,6 +325,30 @@ static struct page *deactivate_locked(struct kmem_cache *s, struct slab_cpu *c)
 	return place_locked(s, page);
 }
 
+/*
+ * Return a free object counted in use by its slab: to @c's list if @c holds the slab, to the
+ * holder's remote stack if another does, else to the node. s->lock held; slabs left empty
+ * go on @junk.
+ */
+static void give_back_locked(struct kmem_cache *s, struct slab_cpu *c, void *obj,
+			     struct list_head *junk)
+{
+	struct page *page = slab_head_page(obj);
+	struct slab_cpu *h = holder(page);
+
+	if (page == c->slab) {
+		set_freepointer(s, obj, c->freelist);
+		c->freelist = obj;
+	} else if (h) {
+		remote_push(s, h, obj);
+	} else {
+		struct page *empty = slab_node_free(s, page, obj);
+
+		if (empty)
+			list_add(&empty->lru, junk);
+	}
+}
+
 /* Move objects other threads freed to @c; s->lock held (by @c's thread, or @c abandoned). */
 static void remote_drain_locked(struct kmem_cache *s, struct slab_cpu *c, struct list_head *junk)
 {
@@ -330,22 +356,26 @@ static void remote_drain_locked(struct kmem_cache *s, struct slab_cpu *c, struct
 
 	while (obj) {
 		void *next = get_freepointer(s, obj);
-		struct page *page = virt_to_head_page(obj);
-		struct slab_cpu *h = holder(page);
 
-		if (page == c->slab) {
-			set_freepointer(s, obj, c->freelist);
-			c->freelist = obj;
-		} else if (h) {
-			remote_push(s, h, obj);
-		} else {
-			struct page *empty = slab_node_free(s, page, obj);
-
-			if (empty)
-				list_add(&empty->lru, junk);
-		}
+		give_back_locked(s, c, obj, junk);
 		obj = next;
 	}
+}
+
+static void stash_flush_locked(struct kmem_cache *s, struct slab_cpu *c, struct list_head *junk)
+{
+	while (c->nr_stash)
+		give_back_locked(s, c, c->stash[--c->nr_stash], junk);
+}
+
+static void stash_flush(struct kmem_cache *s, struct slab_cpu *c)
+{
+	struct list_head junk = { &junk, &junk };
+
+	pthread_mutex_lock(&s->lock);
+	stash_flush_locked(s, c, &junk);
+	pthread_mutex_unlock(&s->lock);
+	discard_list(s, &junk);
 }
 
 /* Make a node slab @c's: its free objects become @c's list. s->lock held. */
@@ -375,6 +405,8 @@ static void *refill(struct kmem_cache *s, struct slab_cpu *c, gfp_t gfp)
 		discard_list(s, &junk);
 		return c->freelist;
 	}
+	if (c->flush_seen != flush)
+		stash_flush_locked(s, c, &junk);
 	c->flush_seen = flush;
 	old = deactivate_locked(s, c);
 	if (old)
@@ -401,18 +433,11 @@ static void *refill(struct kmem_cache *s, struct slab_cpu *c, gfp_t gfp)
 
 /* ---------------------------------------------------------------- per-thread tables */
 
-static struct slab_cpu *cpu_lookup(const struct kmem_cache *s, const struct kmm_thread *t)
-{
-	if (likely(t && s->id < t->nr_slab_cpus && t->slab_cpus[s->id].gen == s->gen))
-		return t->slab_cpus[s->id].cpu;
-	return NULL;
-}
-
 /* The calling thread's slab_cpu for @s: adopt an abandoned one, or make one. */
 static struct slab_cpu *cpu_get(struct kmem_cache *s)
 {
 	struct kmm_thread *t = thread_current();
-	struct slab_cpu *c = cpu_lookup(s, t), *a;
+	struct slab_cpu *c = slab_cpu_lookup(s, t), *a;
 
 	if (c)
 		return c;
@@ -453,6 +478,7 @@ static void cpu_flush_locked(struct kmem_cache *s, struct slab_cpu *c, struct li
 	struct page *old;
 
 	remote_drain_locked(s, c, junk);
+	stash_flush_locked(s, c, junk);
 	old = deactivate_locked(s, c);
 	if (old)
 		list_add(&old->lru, junk);
@@ -492,8 +518,7 @@ static bool pre_alloc_fails(struct kmem_cache *s, gfp_t gfp, size_t size)
 	return false;
 }
 
-static void *__attribute__((noinline))
-alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller)
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller)
 {
 	struct slab_cpu *c;
 	void *obj;
@@ -506,34 +531,21 @@ alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller)
 	if (!c)
 		return NULL;
 	obj = c->freelist;
-	if (!obj || c->flush_seen != relaxed_load(s->flush_req))
+	if (likely(c->flush_seen == relaxed_load(s->flush_req))) {
+		if (!obj && c->nr_stash) {
+			obj = c->stash[--c->nr_stash];
+			goto out;
+		}
+	} else {
+		obj = NULL;
+	}
+	if (!obj)
 		obj = refill(s, c, gfp);
 	if (!obj)
 		return NULL;
 	c->freelist = get_freepointer(s, obj);
+out:
 	if (gfp & __GFP_ZERO)
-		memset(obj, 0, s->object_size);
-	return obj;
-}
-
-/*
- * The fast path: the thread's own list, when nothing needs a closer look (a sleeping gfp in
- * atomic context goes the slow way so might_sleep can report it).
- */
-static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller)
-{
-	struct kmm_thread *t = kmm_thread_self;
-	struct slab_cpu *c = cpu_lookup(s, t);
-	void *obj;
-
-	if (unlikely(!c || !(obj = c->freelist)))
-		return alloc_slow(s, gfp, size, caller);
-	if (unlikely(gfpflags_allow_blocking(gfp) && (t->preempt_count || t->irqs_disabled)))
-		return alloc_slow(s, gfp, size, caller);
-	if (unlikely(kmm_should_fail(KMM_FAILSLAB, gfp, 0, size)))
-		return NULL;
-	c->freelist = get_freepointer(s, obj);
-	if (unlikely(gfp & __GFP_ZERO))
 		memset(obj, 0, s->object_size);
 	return obj;
 }
@@ -546,14 +558,6 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
 {
 	return slab_alloc(s, gfp, s->object_size, __builtin_return_address(0));
-}
-
-/* For kmalloc.c: an allocation of @size bytes from kmalloc cache @s. */
-KMM_HIDDEN void *slab_alloc_kmalloc(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller);
-
-void *slab_alloc_kmalloc(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller)
-{
-	return slab_alloc(s, gfp, size, caller);
 }
 
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p)
@@ -570,16 +574,6 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p
 
 /* ---------------------------------------------------------------- freeing */
 
-struct page *slab_of(const void *obj, const char *fn)
-{
-	if (unlikely((unsigned long)obj - PAGE_OFFSET >= kmm_layout.high_mem - PAGE_OFFSET)) {
-		slab_report_invalid_free(fn, obj, "not an address of the linear map");
-		return NULL;
-	}
-	/* Callers tell slabs from kmalloc's page blocks and from bad pointers by PG_slab. */
-	return virt_to_head_page(obj);
-}
-
 static void report_double_free(struct kmem_cache *s, void *obj)
 {
 	report_start("slab_double_free", "BUG %s (Not tainted): Object already free", s->name);
@@ -589,8 +583,7 @@ static void report_double_free(struct kmem_cache *s, void *obj)
 	report_finish();
 }
 
-static void __attribute__((noinline))
-free_slow(struct kmem_cache *s, struct page *page, void *obj, void *caller)
+void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *caller)
 {
 	struct slab_cpu *c, *h;
 	struct page *empty;
@@ -599,7 +592,7 @@ free_slow(struct kmem_cache *s, struct page *page, void *obj, void *caller)
 		slab_debug_free(s, page, obj, caller);
 		return;
 	}
-	c = cpu_lookup(s, kmm_thread_self);
+	c = slab_cpu_lookup(s, kmm_thread_self);
 	h = holder(page);
 	if (c && h == c) {
 		if (unlikely(obj == c->freelist)) {
@@ -612,6 +605,15 @@ free_slow(struct kmem_cache *s, struct page *page, void *obj, void *caller)
 	}
 	if (h) {
 		remote_push(s, h, obj);
+		return;
+	}
+	if (!c)
+		c = cpu_get(s);
+	if (likely(c)) {
+		/* A node slab: batch such frees, one lock per SLAB_STASH of them. */
+		if (c->nr_stash == SLAB_STASH)
+			stash_flush(s, c);
+		c->stash[c->nr_stash++] = obj;
 		return;
 	}
 	pthread_mutex_lock(&s->lock);
@@ -644,41 +646,36 @@ static void report_wrong_cache(struct kmem_cache *s, struct page *page, const vo
 	report_finish();
 }
 
-/* Free @obj of slab @page (whose cache is @s); the fast path, then the slow one. */
-static inline void slab_free(struct kmem_cache *s, struct page *page, void *obj, void *caller)
+/* kmem_cache_free() of something that is not an object of @s: NULL, a bad address, or an
+ * object of another cache (reported, then freed where it belongs). */
+static void __attribute__((noinline)) free_odd(struct kmem_cache *s, void *obj, void *caller)
 {
-	struct kmm_thread *t = kmm_thread_self;
-	struct slab_cpu *c = cpu_lookup(s, t);
+	struct page *page;
 
-	if (likely(c && relaxed_load(page->private) == (unsigned long)c && obj != c->freelist)) {
-		set_freepointer(s, obj, c->freelist);
-		c->freelist = obj;
+	if (!obj)
 		return;
-	}
-	free_slow(s, page, obj, caller);
-}
-
-KMM_HIDDEN void slab_free_kmalloc(struct kmem_cache *s, struct page *page, void *obj, void *caller);
-
-void slab_free_kmalloc(struct kmem_cache *s, struct page *page, void *obj, void *caller)
-{
-	slab_free(s, page, obj, caller);
+	page = slab_of(obj, "kmem_cache_free");
+	if (!page)
+		return;
+	report_wrong_cache(s, page, obj);
+	if (PageSlab(page))
+		slab_free(page->slab_cache, page, obj, caller);
 }
 
 void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
 	struct page *page;
 
-	if (unlikely(!obj))
+	/* NULL wraps around to far outside the linear map, so one test sends it aside too. */
+	if (unlikely((unsigned long)obj - slab_lin_start >= slab_lin_size)) {
+		free_odd(s, obj, __builtin_return_address(0));
 		return;
-	page = slab_of(obj, "kmem_cache_free");
-	if (unlikely(!page))
+	}
+	page = slab_head_page(obj);
+	/* slab_cache shares its word with mapping: it equals @s only on @s's slabs. */
+	if (unlikely(page->slab_cache != s)) {
+		free_odd(s, obj, __builtin_return_address(0));
 		return;
-	if (unlikely(page->slab_cache != s || !PageSlab(page))) {
-		report_wrong_cache(s, page, obj);
-		if (!PageSlab(page))
-			return;
-		s = page->slab_cache;
 	}
 	slab_free(s, page, obj, __builtin_return_address(0));
 }
@@ -845,8 +842,10 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 
 	pthread_mutex_lock(&slab_mutex);
 	s->gen = next_gen++;
-	if (kmm_opts.slab_hardened)
+	if (kmm_opts.slab_hardened) {
 		s->fp_key = slab_random_key() ^ (s->gen * 0x9e3779b97f4a7c15ull);
+		s->fp_mask = ~0UL;
+	}
 	if ((kmm_opts.slab_random && s->objects > 1 && make_random_seq(s)) || assign_id(s)) {
 		pthread_mutex_unlock(&slab_mutex);
 		free(s->random_seq);
@@ -947,7 +946,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 
 void slab_flush_reachable_locked(struct kmem_cache *s, struct list_head *junk)
 {
-	struct slab_cpu *mine = cpu_lookup(s, kmm_thread_self), *c;
+	struct slab_cpu *mine = slab_cpu_lookup(s, kmm_thread_self), *c;
 
 	list_for_each_entry (c, &s->cpus, list)
 		if (c == mine || c->abandoned)
@@ -1086,6 +1085,9 @@ unsigned long slab_unreclaimable_pages(void)
 
 void slab_init(void)
 {
+	slab_lin_start = PAGE_OFFSET;
+	slab_lin_size = kmm_layout.high_mem - PAGE_OFFSET;
+	slab_mem_map = mem_map;
 	slab_debug_init();
 	slab_shrinker = (struct shrinker){ .count_objects = slab_count,
 					   .scan_objects = slab_scan,

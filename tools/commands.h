@@ -17,5 +17,10 @@ struct kmm_cli {
 
 int cmd_info(const struct kmm_cli *cli);
 int cmd_demo(const struct kmm_cli *cli);
+int cmd_slabinfo(const struct kmm_cli *cli);
+int cmd_top(const struct kmm_cli *cli);
+
+/* The demo's slab step (slabinfo.c). */
+int demo_step_slab(void);
 
 #endif /* KMM_TOOLS_COMMANDS_H */

@@ -101,6 +101,7 @@ int cmd_demo(const struct kmm_cli *cli)
 		{ "The buddy page allocator", step_buddy },
 		{ "GFP_KERNEL in atomic context", step_atomic_context },
 		{ "A double free", step_double_free },
+		{ "Slab caches and kmalloc", demo_step_slab },
 	};
 	int err;
 

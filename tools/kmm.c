@@ -24,6 +24,8 @@ static void usage(FILE *out)
 		"commands:\n"
 		"  info         boot a machine, print its memory layout, buddyinfo and meminfo\n"
 		"  demo         the guided tour of the default machine\n"
+		"  slabinfo     print /proc/slabinfo\n"
+		"  top [N]      the N biggest slab caches, as slabtop shows them\n"
 		"  proc NAME    print /proc/NAME (buddyinfo, meminfo, zoneinfo, iomem)\n");
 }
 
@@ -96,6 +98,10 @@ int main(int argc, char **argv)
 		err = cmd_info(&cli);
 	else if (strcmp(cmd, "demo") == 0)
 		err = cmd_demo(&cli);
+	else if (strcmp(cmd, "slabinfo") == 0)
+		err = cmd_slabinfo(&cli);
+	else if (strcmp(cmd, "top") == 0)
+		err = cmd_top(&cli);
 	else if (strcmp(cmd, "proc") == 0)
 		err = cli.nargs == 1 ? kmm_proc_show(cli.args[0], stdout) : -EINVAL;
 	else

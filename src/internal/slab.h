@@ -24,10 +24,13 @@
 #define KMM_INTERNAL_SLAB_H
 
 #include <pthread.h>
+#include <string.h>
+#include <kmm/fault_inject.h>
 #include <kmm/slab.h>
 #include <kmm/page.h>
 #include "list.h"
 #include "os.h"
+#include "thread.h"
 
 #define SLAB_NAME_LEN 64
 
@@ -40,13 +43,21 @@
 
 #define SLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
 
+#define SLAB_STASH 32
+
+/*
+ * Objects the owner freed into node slabs wait in stash (still counted in use by their
+ * slabs) until the next allocation takes one or a full stash is given back under one lock.
+ */
 struct slab_cpu {
 	void *freelist; /* owner: free objects of slab */
 	struct page *slab; /* owner: the slab it allocates from, or NULL */
 	void *remote; /* atomic: objects freed by other threads, a stack */
 	unsigned long flush_seen; /* owner: the cache's flush_req last honoured */
+	unsigned int nr_stash; /* owner */
 	bool abandoned; /* s->lock: its thread has exited */
 	struct list_head list; /* s->cpus, under s->lock */
+	void *stash[SLAB_STASH]; /* owner */
 };
 
 /* One entry of a thread's table, indexed by cache id; gen tells a live entry from a stale one. */
@@ -71,6 +82,7 @@ struct kmem_cache {
 	unsigned int object_size;
 	unsigned int offset; /* free pointer, from the object's start */
 	unsigned long fp_key; /* free pointer obfuscation, 0 when off */
+	unsigned long fp_mask; /* ~0 when obfuscating: the slot's address is mixed in too */
 	unsigned int debug; /* slab_debug flags in force: all work goes through slab_debug.c */
 	unsigned int red_left_pad;
 	unsigned int inuse; /* object + right red zone; metadata follows */
@@ -106,7 +118,7 @@ extern KMM_HIDDEN struct list_head slab_caches;
 
 static inline unsigned long fp_stored(const struct kmem_cache *s, void *ptr, unsigned long where)
 {
-	return (unsigned long)ptr ^ s->fp_key ^ (s->fp_key ? __builtin_bswap64(where) : 0);
+	return (unsigned long)ptr ^ s->fp_key ^ (__builtin_bswap64(where) & s->fp_mask);
 }
 
 /* The free pointer of free object @obj: the next free object or NULL. */
@@ -162,8 +174,30 @@ KMM_HIDDEN void slab_flush_reachable_locked(struct kmem_cache *s, struct list_he
 /* Give a slab's pages back to the page allocator; no lock held. */
 KMM_HIDDEN void slab_discard(struct kmem_cache *s, struct page *page);
 
-/* The slab of an object, or NULL (after a report) if @obj is not in a slab of the linear map. */
-KMM_HIDDEN struct page *slab_of(const void *obj, const char *fn);
+/* The linear map as slab.c last saw it at boot: hidden, so reaching it costs no GOT load. */
+extern KMM_HIDDEN unsigned long slab_lin_start, slab_lin_size;
+extern KMM_HIDDEN struct page *slab_mem_map;
+
+/* The head page of the block holding linear-map address @obj (in range: not checked). */
+static inline struct page *slab_head_page(const void *obj)
+{
+	struct page *page = slab_mem_map + (((unsigned long)obj - slab_lin_start) >> PAGE_SHIFT);
+
+	return page->compound_head ? page->compound_head : page;
+}
+
+/* Report an invalid pointer passed to a free function (slab_debug.c). */
+KMM_HIDDEN void slab_report_invalid_free(const char *fn, const void *obj, const char *why);
+
+/* The head page of @obj's block, or NULL (after a report) if @obj is not in the linear map. */
+static inline struct page *slab_of(const void *obj, const char *fn)
+{
+	if (__builtin_expect((unsigned long)obj - slab_lin_start >= slab_lin_size, 0)) {
+		slab_report_invalid_free(fn, obj, "not an address of the linear map");
+		return NULL;
+	}
+	return slab_head_page(obj);
+}
 
 /* Bring up the kmalloc caches (kmalloc.c) and tear everything down (slab.c). */
 KMM_HIDDEN void slab_init(void);
@@ -178,6 +212,61 @@ KMM_HIDDEN void slab_thread_exit(struct kmm_thread *t);
 /* Pages held in slabs, for /proc/meminfo. */
 KMM_HIDDEN unsigned long slab_reclaimable_pages(void);
 KMM_HIDDEN unsigned long slab_unreclaimable_pages(void);
+
+/* ---- the fast path, inline for slab.c and kmalloc.c ---- */
+
+/* Everything the fast paths cannot do themselves: refills, other threads' slabs, debug. */
+KMM_HIDDEN void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller);
+KMM_HIDDEN void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *caller);
+
+/* The calling thread's slab_cpu for @s, or NULL if it has none (yet). */
+static inline struct slab_cpu *slab_cpu_lookup(const struct kmem_cache *s,
+					       const struct kmm_thread *t)
+{
+	if (__builtin_expect(t && s->id < t->nr_slab_cpus && t->slab_cpus[s->id].gen == s->gen, 1))
+		return t->slab_cpus[s->id].cpu;
+	return NULL;
+}
+
+/*
+ * Allocate from the thread's own list when nothing needs a closer look (a sleeping gfp in
+ * atomic context goes the slow way so might_sleep can report it). @size is what the caller
+ * asked for, for failslab's space knob and the kmalloc red zone.
+ */
+static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller)
+{
+	struct kmm_thread *t = kmm_thread_self;
+	struct slab_cpu *c = slab_cpu_lookup(s, t);
+	void *obj;
+
+	if (__builtin_expect(!c || !(obj = c->freelist), 0))
+		return slab_alloc_slow(s, gfp, size, caller);
+	if (__builtin_expect(gfpflags_allow_blocking(gfp) && (t->preempt_count || t->irqs_disabled),
+			     0))
+		return slab_alloc_slow(s, gfp, size, caller);
+	if (__builtin_expect(kmm_should_fail(KMM_FAILSLAB, gfp, 0, size), 0))
+		return NULL;
+	c->freelist = get_freepointer(s, obj);
+	if (__builtin_expect(gfp & __GFP_ZERO, 0))
+		memset(obj, 0, s->object_size);
+	return obj;
+}
+
+/* Free @obj of slab @page, whose cache is @s: onto the thread's own list if it holds @page. */
+static inline void slab_free(struct kmem_cache *s, struct page *page, void *obj, void *caller)
+{
+	struct slab_cpu *c = slab_cpu_lookup(s, kmm_thread_self);
+
+	if (__builtin_expect(
+		    c && __atomic_load_n(&page->private, __ATOMIC_RELAXED) == (unsigned long)c &&
+			    obj != c->freelist,
+		    1)) {
+		set_freepointer(s, obj, c->freelist);
+		c->freelist = obj;
+		return;
+	}
+	slab_free_slow(s, page, obj, caller);
+}
 
 /* ---- slab_debug.c ---- */
 
@@ -200,9 +289,6 @@ KMM_HIDDEN void slab_debug_freechain_corrupt(struct kmem_cache *s, struct page *
 
 /* Name a code address as the kernel's %pS does: "function+0xoff/0xsize". */
 KMM_HIDDEN void slab_format_caller(char *buf, size_t len, void *addr);
-
-/* Report an invalid pointer passed to a free function. */
-KMM_HIDDEN void slab_report_invalid_free(const char *fn, const void *obj, const char *why);
 
 /* Update the kmalloc size remembered for a debug object (krealloc in place). */
 KMM_HIDDEN void slab_debug_set_orig_size(struct kmem_cache *s, void *obj, size_t size);
