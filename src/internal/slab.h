@@ -167,12 +167,39 @@ KMM_HIDDEN struct page *slab_node_free(struct kmem_cache *s, struct page *page, 
  * with s->lock held and *@pagep set, or NULL without the lock. */
 KMM_HIDDEN void *slab_node_alloc(struct kmem_cache *s, gfp_t gfp, struct page **pagep);
 
+/* Give a slab's pages back to the page allocator; no lock held. */
+KMM_HIDDEN void slab_discard(struct kmem_cache *s, struct page *page);
+KMM_HIDDEN void slab_discard_list(struct kmem_cache *s, struct list_head *pages);
+
+/* A fresh slab: every object free and constructed, on no list, counted in nr_slabs. */
+KMM_HIDDEN struct page *slab_new(struct kmem_cache *s, gfp_t gfp);
+
+/* Put a node slab on the list its fill level asks for, or return it to be discarded; take
+ * one off its list. s->lock held. */
+KMM_HIDDEN struct page *slab_place_locked(struct kmem_cache *s, struct page *page);
+KMM_HIDDEN void slab_unlist_locked(struct kmem_cache *s, struct page *page);
+
+/* The slab_cpu holding @page, or NULL for a node slab. */
+static inline struct slab_cpu *slab_holder(struct page *page)
+{
+	return (struct slab_cpu *)__atomic_load_n(&page->private, __ATOMIC_ACQUIRE);
+}
+
+static inline void slab_set_holder(struct page *page, struct slab_cpu *c)
+{
+	__atomic_store_n(&page->private, (unsigned long)c, __ATOMIC_RELEASE);
+}
+
+/* ---- slab_cpu.c ---- */
+
+/* Give back everything @c holds (its slab, stash and remote objects); s->lock held, and
+ * @c's thread is the caller, has exited, or must not be using the cache. */
+KMM_HIDDEN void slab_cpu_flush_locked(struct kmem_cache *s, struct slab_cpu *c,
+				      struct list_head *junk);
+
 /* Give back the slabs the caller's thread and exited threads hold; s->lock held. Slabs
  * left empty are put on @junk for slab_discard(). */
 KMM_HIDDEN void slab_flush_reachable_locked(struct kmem_cache *s, struct list_head *junk);
-
-/* Give a slab's pages back to the page allocator; no lock held. */
-KMM_HIDDEN void slab_discard(struct kmem_cache *s, struct page *page);
 
 /* The linear map as slab.c last saw it at boot: hidden, so reaching it costs no GOT load. */
 extern KMM_HIDDEN unsigned long slab_lin_start, slab_lin_size;

@@ -1,0 +1,414 @@
+/*
+ * slab_cpu.c - the per-thread side of the slab allocator: each thread's struct slab_cpu per
+ * cache, the allocation and free paths that run without a lock, the lock-free stack through
+ * which other threads return objects, the stash that batches frees into node slabs, and the
+ * refills that trade an exhausted slab for a partial or a new one.
+ *
+ * A slab_cpu's freelist, slab and stash belong to its thread alone (internal/slab.h has the
+ * picture); remote is pushed by anyone with compare-and-swap and taken whole by an exchange.
+ * page->private names the slab_cpu holding a slab: set by that thread under s->lock (or on a
+ * slab no one else can see yet) and cleared under s->lock, so a thread that reads its own
+ * slab_cpu there knows the slab is its own.
+ *
+ * Lock: s->lock for everything that touches node slabs; never held while allocating pages.
+ * Contexts: alloc and free from any context their gfp allows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <kmm/context.h>
+#include <kmm/fault_inject.h>
+#include <kmm/page_alloc.h>
+#include "internal/assert.h"
+#include "internal/report.h"
+#include "internal/slab.h"
+#include "internal/thread.h"
+
+#define relaxed_load(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+/* ---------------------------------------------------------------- holding slabs */
+
+static void remote_push(struct kmem_cache *s, struct slab_cpu *c, void *obj)
+{
+	void *head = __atomic_load_n(&c->remote, __ATOMIC_RELAXED);
+
+	do
+		set_freepointer(s, obj, head);
+	while (!__atomic_compare_exchange_n(&c->remote, &head, obj, true, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED));
+}
+
+/* Give @c's slab back to the node with the objects on its list; s->lock held. */
+static struct page *deactivate_locked(struct kmem_cache *s, struct slab_cpu *c)
+{
+	struct page *page = c->slab;
+	unsigned int n = 0;
+	void *last = NULL;
+
+	if (!page)
+		return NULL;
+	for (void *o = c->freelist; o; o = get_freepointer(s, o)) {
+		last = o;
+		n++;
+	}
+	if (last) {
+		set_freepointer(s, last, page->freelist);
+		page->freelist = c->freelist;
+	}
+	page->inuse -= n;
+	s->node_free += n;
+	c->freelist = NULL;
+	c->slab = NULL;
+	slab_set_holder(page, NULL);
+	return slab_place_locked(s, page);
+}
+
+/*
+ * Return a free object counted in use by its slab: to @c's list if @c holds the slab, to the
+ * holder's remote stack if another does, else to the node. s->lock held; slabs left empty
+ * go on @junk.
+ */
+static void give_back_locked(struct kmem_cache *s, struct slab_cpu *c, void *obj,
+			     struct list_head *junk)
+{
+	struct page *page = slab_head_page(obj);
+	struct slab_cpu *h = slab_holder(page);
+
+	if (page == c->slab) {
+		set_freepointer(s, obj, c->freelist);
+		c->freelist = obj;
+	} else if (h) {
+		remote_push(s, h, obj);
+	} else {
+		struct page *empty = slab_node_free(s, page, obj);
+
+		if (empty)
+			list_add(&empty->lru, junk);
+	}
+}
+
+/* Move objects other threads freed to @c; s->lock held (by @c's thread, or @c abandoned). */
+static void remote_drain_locked(struct kmem_cache *s, struct slab_cpu *c, struct list_head *junk)
+{
+	void *obj = __atomic_exchange_n(&c->remote, NULL, __ATOMIC_ACQUIRE);
+
+	while (obj) {
+		void *next = get_freepointer(s, obj);
+
+		give_back_locked(s, c, obj, junk);
+		obj = next;
+	}
+}
+
+static void stash_flush_locked(struct kmem_cache *s, struct slab_cpu *c, struct list_head *junk)
+{
+	while (c->nr_stash)
+		give_back_locked(s, c, c->stash[--c->nr_stash], junk);
+}
+
+static void stash_flush(struct kmem_cache *s, struct slab_cpu *c)
+{
+	struct list_head junk = { &junk, &junk };
+
+	pthread_mutex_lock(&s->lock);
+	stash_flush_locked(s, c, &junk);
+	pthread_mutex_unlock(&s->lock);
+	slab_discard_list(s, &junk);
+}
+
+/* Make a node slab @c's: its free objects become @c's list. s->lock held. */
+static void take_locked(struct kmem_cache *s, struct slab_cpu *c, struct page *page)
+{
+	slab_unlist_locked(s, page);
+	s->node_free -= page->objects - page->inuse;
+	c->freelist = page->freelist;
+	page->freelist = NULL;
+	page->inuse = page->objects;
+	c->slab = page;
+	slab_set_holder(page, c);
+}
+
+/* @c's list is empty: collect remote frees, or trade the slab for a partial or a new one. */
+static void *refill(struct kmem_cache *s, struct slab_cpu *c, gfp_t gfp)
+{
+	unsigned long flush = relaxed_load(s->flush_req);
+	struct list_head junk = { &junk, &junk };
+	struct page *page = NULL, *old;
+
+	pthread_mutex_lock(&s->lock);
+	if (relaxed_load(c->remote))
+		remote_drain_locked(s, c, &junk);
+	if (c->freelist && c->flush_seen == flush) {
+		pthread_mutex_unlock(&s->lock);
+		slab_discard_list(s, &junk);
+		return c->freelist;
+	}
+	if (c->flush_seen != flush)
+		stash_flush_locked(s, c, &junk);
+	c->flush_seen = flush;
+	old = deactivate_locked(s, c);
+	if (old)
+		list_add(&old->lru, &junk);
+	if (!list_empty(&s->partial)) {
+		page = list_first_entry(&s->partial, struct page, lru);
+		take_locked(s, c, page);
+	}
+	pthread_mutex_unlock(&s->lock);
+	slab_discard_list(s, &junk);
+	if (page)
+		return c->freelist;
+
+	page = slab_new(s, gfp);
+	if (!page)
+		return NULL;
+	c->freelist = page->freelist;
+	page->freelist = NULL;
+	page->inuse = page->objects;
+	c->slab = page;
+	slab_set_holder(page, c);
+	return c->freelist;
+}
+
+/* ---------------------------------------------------------------- per-thread tables */
+
+/* The calling thread's slab_cpu for @s: adopt an abandoned one, or make one. */
+static struct slab_cpu *cpu_get(struct kmem_cache *s)
+{
+	struct kmm_thread *t = thread_current();
+	struct slab_cpu *c = slab_cpu_lookup(s, t), *a;
+
+	if (c)
+		return c;
+	if (s->id >= t->nr_slab_cpus) {
+		unsigned int n = s->id + 16;
+		struct slab_cpu_ref *refs = realloc(t->slab_cpus, n * sizeof(*refs));
+
+		if (!refs)
+			return NULL;
+		memset(refs + t->nr_slab_cpus, 0, (n - t->nr_slab_cpus) * sizeof(*refs));
+		t->slab_cpus = refs;
+		t->nr_slab_cpus = n;
+	}
+	pthread_mutex_lock(&s->lock);
+	list_for_each_entry (a, &s->cpus, list) {
+		if (a->abandoned) {
+			a->abandoned = false;
+			c = a;
+			break;
+		}
+	}
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (c)
+			list_add(&c->list, &s->cpus);
+	}
+	if (c)
+		c->flush_seen = s->flush_req;
+	pthread_mutex_unlock(&s->lock);
+	if (c)
+		t->slab_cpus[s->id] = (struct slab_cpu_ref){ .cpu = c, .gen = s->gen };
+	return c;
+}
+
+/* Give back everything @c holds; s->lock held. Leaves remote objects for a later drain. */
+void slab_cpu_flush_locked(struct kmem_cache *s, struct slab_cpu *c, struct list_head *junk)
+{
+	struct page *old;
+
+	remote_drain_locked(s, c, junk);
+	stash_flush_locked(s, c, junk);
+	old = deactivate_locked(s, c);
+	if (old)
+		list_add(&old->lru, junk);
+}
+
+/* ---------------------------------------------------------------- allocation */
+
+/* The checks every allocation makes first: failslab, and might_sleep for blocking gfp. */
+static bool pre_alloc_fails(struct kmem_cache *s, gfp_t gfp, size_t size)
+{
+	if (unlikely(kmm_should_fail(KMM_FAILSLAB, gfp, 0, size)))
+		return true;
+	if (gfpflags_allow_blocking(gfp))
+		might_sleep();
+	return false;
+}
+
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller)
+{
+	struct slab_cpu *c;
+	void *obj;
+
+	if (pre_alloc_fails(s, gfp, size))
+		return NULL;
+	if (s->debug)
+		return slab_debug_alloc(s, gfp, size, caller);
+	c = cpu_get(s);
+	if (!c)
+		return NULL;
+	obj = c->freelist;
+	if (likely(c->flush_seen == relaxed_load(s->flush_req))) {
+		if (!obj && c->nr_stash) {
+			obj = c->stash[--c->nr_stash];
+			goto out;
+		}
+	} else {
+		obj = NULL;
+	}
+	if (!obj)
+		obj = refill(s, c, gfp);
+	if (!obj)
+		return NULL;
+	c->freelist = get_freepointer(s, obj);
+out:
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, s->object_size);
+	return obj;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return slab_alloc(s, gfp, s->object_size, __builtin_return_address(0));
+}
+
+void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
+{
+	return slab_alloc(s, gfp, s->object_size, __builtin_return_address(0));
+}
+
+int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p)
+{
+	for (size_t i = 0; i < size; i++) {
+		p[i] = slab_alloc(s, gfp, s->object_size, __builtin_return_address(0));
+		if (unlikely(!p[i])) {
+			kmem_cache_free_bulk(s, i, p);
+			return 0;
+		}
+	}
+	return (int)size;
+}
+
+/* ---------------------------------------------------------------- freeing */
+
+static void report_double_free(struct kmem_cache *s, void *obj)
+{
+	report_start("slab_double_free", "BUG %s (Not tainted): Object already free", s->name);
+	report_add("Object %p is the head of the free list it is being freed onto", obj);
+	report_add_task();
+	report_add_stack();
+	report_finish();
+}
+
+void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *caller)
+{
+	struct slab_cpu *c, *h;
+	struct page *empty;
+
+	if (s->debug) {
+		slab_debug_free(s, page, obj, caller);
+		return;
+	}
+	c = slab_cpu_lookup(s, kmm_thread_self);
+	h = slab_holder(page);
+	if (c && h == c) {
+		if (unlikely(obj == c->freelist)) {
+			report_double_free(s, obj);
+			return;
+		}
+		set_freepointer(s, obj, c->freelist);
+		c->freelist = obj;
+		return;
+	}
+	if (h) {
+		remote_push(s, h, obj);
+		return;
+	}
+	if (!c)
+		c = cpu_get(s);
+	if (likely(c)) {
+		/* A node slab: batch such frees, one lock per SLAB_STASH of them. */
+		if (c->nr_stash == SLAB_STASH)
+			stash_flush(s, c);
+		c->stash[c->nr_stash++] = obj;
+		return;
+	}
+	pthread_mutex_lock(&s->lock);
+	h = slab_holder(page);
+	if (h) {
+		remote_push(s, h, obj);
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
+	if (unlikely(obj == page->freelist)) {
+		pthread_mutex_unlock(&s->lock);
+		report_double_free(s, obj);
+		return;
+	}
+	empty = slab_node_free(s, page, obj);
+	pthread_mutex_unlock(&s->lock);
+	if (empty)
+		slab_discard(s, empty);
+}
+
+static void report_wrong_cache(struct kmem_cache *s, struct page *page, const void *obj)
+{
+	report_start("slab_wrong_cache", "WARNING: CPU: %u PID: %d at mm/slab.h cache_from_obj",
+		     smp_processor_id(), kmm_current_pid());
+	report_add("kmem_cache_free: Wrong slab cache. %s but object is from %s", s->name,
+		   PageSlab(page) ? page->slab_cache->name : "(no slab)");
+	report_add_task();
+	report_add_stack();
+	report_add("---[ end trace 0000000000000000 ]---");
+	report_finish();
+}
+
+/* kmem_cache_free() of something that is not an object of @s: NULL, a bad address, or an
+ * object of another cache (reported, then freed where it belongs). */
+static void __attribute__((noinline)) free_odd(struct kmem_cache *s, void *obj, void *caller)
+{
+	struct page *page;
+
+	if (!obj)
+		return;
+	page = slab_of(obj, "kmem_cache_free");
+	if (!page)
+		return;
+	report_wrong_cache(s, page, obj);
+	if (PageSlab(page))
+		slab_free(page->slab_cache, page, obj, caller);
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	struct page *page;
+
+	/* NULL wraps around to far outside the linear map, so one test sends it aside too. */
+	if (unlikely((unsigned long)obj - slab_lin_start >= slab_lin_size)) {
+		free_odd(s, obj, __builtin_return_address(0));
+		return;
+	}
+	page = slab_head_page(obj);
+	/* slab_cache shares its word with mapping: it equals @s only on @s's slabs. */
+	if (unlikely(page->slab_cache != s)) {
+		free_odd(s, obj, __builtin_return_address(0));
+		return;
+	}
+	slab_free(s, page, obj, __builtin_return_address(0));
+}
+
+void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
+{
+	for (size_t i = 0; i < size; i++)
+		kmem_cache_free(s, p[i]);
+}
+
+void slab_flush_reachable_locked(struct kmem_cache *s, struct list_head *junk)
+{
+	struct slab_cpu *mine = slab_cpu_lookup(s, kmm_thread_self), *c;
+
+	list_for_each_entry (c, &s->cpus, list)
+		if (c == mine || c->abandoned)
+			slab_cpu_flush_locked(s, c, junk);
+	if (mine)
+		mine->flush_seen = s->flush_req;
+}
