@@ -256,9 +256,9 @@ static inline struct slab_cpu *slab_cpu_lookup(const struct kmem_cache *s,
 }
 
 /*
- * Allocate from the thread's own list when nothing needs a closer look (a sleeping gfp in
- * atomic context goes the slow way so might_sleep can report it). @size is what the caller
- * asked for, for failslab's space knob and the kmalloc red zone.
+ * Allocate from the thread's own list, or its stash, when nothing needs a closer look (a
+ * sleeping gfp in atomic context goes the slow way so might_sleep can report it). @size is
+ * what the caller asked for, for failslab's space knob and the kmalloc red zone.
  */
 static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller)
 {
@@ -266,31 +266,45 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, voi
 	struct slab_cpu *c = slab_cpu_lookup(s, t);
 	void *obj;
 
-	if (__builtin_expect(!c || !(obj = c->freelist), 0))
+	if (__builtin_expect(
+		    !c || (gfpflags_allow_blocking(gfp) && (t->preempt_count || t->irqs_disabled)),
+		    0))
 		return slab_alloc_slow(s, gfp, size, caller);
-	if (__builtin_expect(gfpflags_allow_blocking(gfp) && (t->preempt_count || t->irqs_disabled),
-			     0))
+	obj = c->freelist;
+	if (__builtin_expect(!obj, 0) &&
+	    !(c->nr_stash && c->flush_seen == __atomic_load_n(&s->flush_req, __ATOMIC_RELAXED)))
 		return slab_alloc_slow(s, gfp, size, caller);
 	if (__builtin_expect(kmm_should_fail(KMM_FAILSLAB, gfp, 0, size), 0))
 		return NULL;
-	c->freelist = get_freepointer(s, obj);
+	if (__builtin_expect(obj != NULL, 1))
+		c->freelist = get_freepointer(s, obj);
+	else
+		obj = c->stash[--c->nr_stash];
 	if (__builtin_expect(gfp & __GFP_ZERO, 0))
 		memset(obj, 0, s->object_size);
 	return obj;
 }
 
-/* Free @obj of slab @page, whose cache is @s: onto the thread's own list if it holds @page. */
+/*
+ * Free @obj of slab @page, whose cache is @s: onto the thread's own list if it holds @page,
+ * into its stash if @page is a node slab (still counted in use there; flushed in batches).
+ */
 static inline void slab_free(struct kmem_cache *s, struct page *page, void *obj, void *caller)
 {
 	struct slab_cpu *c = slab_cpu_lookup(s, kmm_thread_self);
 
-	if (__builtin_expect(
-		    c && __atomic_load_n(&page->private, __ATOMIC_RELAXED) == (unsigned long)c &&
-			    obj != c->freelist,
-		    1)) {
-		set_freepointer(s, obj, c->freelist);
-		c->freelist = obj;
-		return;
+	if (__builtin_expect(c != NULL, 1)) {
+		unsigned long h = __atomic_load_n(&page->private, __ATOMIC_RELAXED);
+
+		if (__builtin_expect(h == (unsigned long)c && obj != c->freelist, 1)) {
+			set_freepointer(s, obj, c->freelist);
+			c->freelist = obj;
+			return;
+		}
+		if (h == 0 && c->nr_stash < SLAB_STASH) {
+			c->stash[c->nr_stash++] = obj;
+			return;
+		}
 	}
 	slab_free_slow(s, page, obj, caller);
 }
