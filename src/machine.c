@@ -21,6 +21,9 @@
 #include "internal/stats.h"
 #include "internal/zone.h"
 #include "internal/fault_inject.h"
+#include "internal/fault.h"
+#include "internal/highmem.h"
+#include "internal/vmalloc.h"
 #include "internal/slab.h"
 #include <kmm/page_alloc.h>
 
@@ -172,6 +175,10 @@ int kmm_boot(const struct kmm_config *config)
 	memmap_init();
 	page_alloc_init();
 	resource_init_ram();
+	/* Without the dispatcher a stray kernel-window access is the host's plain SIGSEGV. */
+	(void)fault_init();
+	vmalloc_init();
+	highmem_init();
 	kmm_machine.generation++;
 	kmm_machine.booted = true;
 	slab_init();
@@ -186,6 +193,9 @@ void kmm_shutdown(void)
 	kmm_machine.booted = false;
 	devmem_exit();
 	slab_exit();
+	highmem_exit();
+	vmalloc_exit();
+	fault_exit();
 	resource_exit();
 	page_alloc_exit();
 	release_all();

@@ -12,6 +12,7 @@
 
 #include <kmm/kmm.h>
 #include <kmm/page.h>
+#include "internal/highmem.h"
 #include "internal/machine.h"
 #include "internal/memmap.h"
 #include "internal/report.h"
@@ -39,7 +40,7 @@ void *page_address(const struct page *page)
 	unsigned long pfn = page_to_pfn(page);
 
 	if (pfn >= kmm_layout.low_pfn_end)
-		return NULL;
+		return highmem_page_address(page);
 	return pfn_to_virt(pfn);
 }
 

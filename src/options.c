@@ -34,6 +34,8 @@ static const struct option_desc options[] = {
 	  "report a sleeping call in atomic context once per call site" },
 	{ "reserve_low_mb", &kmm_opts.reserve_low_mb, 1,
 	  "MiB of RAM at physical address 0 kept reserved on x86, as firmware areas are" },
+	{ "vmalloc_debug", &kmm_opts.vmalloc_debug, 0,
+	  "unmap vfree'd areas and kunmap'd highmem slots at once, so a use after free faults" },
 	{ "slab_hardened", &kmm_opts.slab_hardened, 0,
 	  "store slab free pointers xor-ed with a per-cache secret and their address" },
 	{ "slab_random", &kmm_opts.slab_random, 0,

@@ -1,12 +1,17 @@
 /*
  * os.c - the one door to the host: address-space reservations, shared mappings of memory
- * files, protections, metadata memory. Everything here is a thin, checked system call; no
- * locking (the kernel serialises the calls) and callable from any thread.
+ * files, protections, metadata memory, and the SIGSEGV/SIGBUS action behind fault.c. Everything
+ * here is a thin, checked system call; no locking (the kernel serialises the calls) and
+ * callable from any thread, except the fault-action calls, which fault.c makes at boot and
+ * shutdown.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "internal/os.h"
@@ -115,4 +120,89 @@ int os_discard(int fd, off_t offset, size_t len)
 	int mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
 
 	return fallocate(fd, mode, offset, (off_t)len) ? -errno : 0;
+}
+
+/* The SIGSEGV and SIGBUS actions found when kmm installed its own, to chain to. */
+static struct sigaction prev_segv, prev_bus;
+static bool fault_handler_installed;
+
+int os_fault_handler_install(os_fault_handler_t handler)
+{
+	struct sigaction sa;
+
+	if (fault_handler_installed)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = handler;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, &prev_segv))
+		return -errno;
+	if (sigaction(SIGBUS, &sa, &prev_bus)) {
+		int err = -errno;
+
+		sigaction(SIGSEGV, &prev_segv, NULL);
+		return err;
+	}
+	fault_handler_installed = true;
+	return 0;
+}
+
+int os_fault_handler_ensure(os_fault_handler_t handler)
+{
+	struct sigaction cur;
+
+	if (!sigaction(SIGSEGV, NULL, &cur) && (cur.sa_flags & SA_SIGINFO) &&
+	    cur.sa_sigaction == handler)
+		return 0;
+	fault_handler_installed = false;
+	return os_fault_handler_install(handler);
+}
+
+void os_fault_handler_remove(void)
+{
+	if (!fault_handler_installed)
+		return;
+	sigaction(SIGSEGV, &prev_segv, NULL);
+	sigaction(SIGBUS, &prev_bus, NULL);
+	fault_handler_installed = false;
+}
+
+void os_fault_chain(int sig, siginfo_t *info, void *uctx)
+{
+	const struct sigaction *prev = sig == SIGBUS ? &prev_bus : &prev_segv;
+
+	if ((prev->sa_flags & SA_SIGINFO) && prev->sa_sigaction) {
+		prev->sa_sigaction(sig, info, uctx);
+		return;
+	}
+	if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN) {
+		prev->sa_handler(sig);
+		return;
+	}
+	/* Nobody else wants it: retrying the access with the default action ends the process
+	 * with the signal, as if kmm had never been there. */
+	signal(sig, SIG_DFL);
+}
+
+void os_fault_decode(const siginfo_t *info, const void *uctx, struct os_fault *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->addr = (unsigned long)info->si_addr;
+#if defined(__x86_64__)
+	{
+		const ucontext_t *uc = uctx;
+
+		out->ip = (unsigned long)uc->uc_mcontext.gregs[REG_RIP];
+		out->error_code = (unsigned long)uc->uc_mcontext.gregs[REG_ERR];
+		out->write = (out->error_code & 2) != 0;
+		out->access_known = true;
+	}
+#elif defined(__aarch64__)
+	{
+		const ucontext_t *uc = uctx;
+
+		out->ip = (unsigned long)uc->uc_mcontext.pc;
+	}
+#endif
 }

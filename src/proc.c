@@ -8,6 +8,7 @@
 
 #include <kmm/kmm.h>
 #include <kmm/proc.h>
+#include <kmm/vmalloc.h>
 #include "internal/machine.h"
 #include "internal/options.h"
 #include "internal/stats.h"
@@ -132,7 +133,7 @@ void kmm_proc_meminfo(FILE *out)
 	meminfo_line(out, "Committed_AS:", 0);
 	meminfo_line(out,
 		     "VmallocTotal:", (kmm_layout.vmalloc_end - kmm_layout.vmalloc_start) >> 10);
-	meminfo_line(out, "VmallocUsed:", 0);
+	meminfo_line(out, "VmallocUsed:", K(vmalloc_nr_pages()));
 	meminfo_line(out, "VmallocChunk:", 0);
 	meminfo_line(out, "Percpu:", 0);
 	fprintf(out, "HardwareCorrupted: %5lu kB\n", 0UL);
@@ -220,9 +221,10 @@ int kmm_proc_show(const char *name, FILE *out)
 		const char *name;
 		void (*show)(FILE *out);
 	} files[] = {
-		{ "buddyinfo", kmm_proc_buddyinfo }, { "meminfo", kmm_proc_meminfo },
-		{ "zoneinfo", kmm_proc_zoneinfo },   { "iomem", kmm_proc_iomem },
-		{ "vmstat", kmm_proc_vmstat },	     { "slabinfo", kmm_proc_slabinfo },
+		{ "buddyinfo", kmm_proc_buddyinfo },	 { "meminfo", kmm_proc_meminfo },
+		{ "zoneinfo", kmm_proc_zoneinfo },	 { "iomem", kmm_proc_iomem },
+		{ "vmstat", kmm_proc_vmstat },		 { "slabinfo", kmm_proc_slabinfo },
+		{ "vmallocinfo", kmm_proc_vmallocinfo },
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {

@@ -16,6 +16,7 @@ struct kmm_opts {
 	long pcp_batch; /* pages moved between a thread cache and its zone at once */
 	long might_sleep_once; /* report each might_sleep call site only once */
 	long reserve_low_mb; /* MiB at the bottom of RAM reserved for "firmware" (x86) */
+	long vmalloc_debug; /* unmap vfree'd areas and kunmap'd slots at once */
 	long slab_hardened; /* obfuscate slab free pointers (SLAB_FREELIST_HARDENED) */
 	long slab_random; /* randomize the free order of new slabs (SLAB_FREELIST_RANDOM) */
 };

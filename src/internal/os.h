@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #define KMM_HIDDEN __attribute__((visibility("hidden")))
@@ -40,5 +41,35 @@ KMM_HIDDEN void os_close(int fd);
 
 /* Give the host back the pages of [offset, offset+len) of a memory file; they read as zero. */
 KMM_HIDDEN int os_discard(int fd, off_t offset, size_t len);
+
+/* What the host tells a SIGSEGV/SIGBUS handler about the faulting access. */
+struct os_fault {
+	unsigned long addr; /* the address touched */
+	unsigned long ip; /* the faulting instruction, 0 if the host does not say */
+	unsigned long error_code; /* x86 page-fault error code (bit 1: write), else 0 */
+	bool write;
+	bool access_known; /* write is meaningful */
+};
+
+typedef void (*os_fault_handler_t)(int sig, siginfo_t *info, void *uctx);
+
+/* Install @handler for SIGSEGV and SIGBUS, keeping the previous actions for chaining.
+ * Process context, while no fault can be in flight. */
+KMM_HIDDEN int os_fault_handler_install(os_fault_handler_t handler);
+
+/* Install @handler again if something (a test framework) has replaced it since; what
+ * replaced it becomes the action faults kmm does not own are chained to. */
+KMM_HIDDEN int os_fault_handler_ensure(os_fault_handler_t handler);
+
+/* Put back the actions os_fault_handler_install() found. */
+KMM_HIDDEN void os_fault_handler_remove(void);
+
+/* Hand a fault kmm does not own to the previous action; when that was the default, restore
+ * it so that returning retries the access and the process dies of the signal. Called from
+ * the signal handler. */
+KMM_HIDDEN void os_fault_chain(int sig, siginfo_t *info, void *uctx);
+
+/* Decode the faulting address, instruction and access kind. Called from the signal handler. */
+KMM_HIDDEN void os_fault_decode(const siginfo_t *info, const void *uctx, struct os_fault *out);
 
 #endif /* KMM_INTERNAL_OS_H */
