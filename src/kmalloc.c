@@ -115,9 +115,13 @@ size_t ksize(const void *objp)
 	if (ZERO_OR_NULL_PTR(objp))
 		return 0;
 	page = slab_head_page(objp);
-	if (PageSlab(page))
-		return slab_ksize(page->slab_cache);
-	return PAGE_SIZE << compound_order(page);
+	if (!PageSlab(page))
+		return PAGE_SIZE << compound_order(page);
+	/* The caller may now use all of it: the kmalloc red zone moves out of the way. */
+	if (unlikely(page->slab_cache->debug))
+		slab_debug_set_orig_size(page->slab_cache, (void *)objp,
+					 page->slab_cache->object_size);
+	return slab_ksize(page->slab_cache);
 }
 
 void kfree_sensitive(const void *objp)
