@@ -575,8 +575,9 @@ static unsigned long slab_count(struct shrinker *sh, struct shrink_control *sc)
 
 	if (pthread_mutex_trylock(&slab_mutex))
 		return 0;
+	/* Held slabs count too: a scan flushes the caller's own and those of exited threads. */
 	list_for_each_entry (s, &slab_caches, list)
-		n += relaxed_load(s->nr_partial);
+		n += relaxed_load(s->nr_slabs);
 	pthread_mutex_unlock(&slab_mutex);
 	return n ? n : SHRINK_EMPTY;
 }

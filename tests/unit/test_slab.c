@@ -234,6 +234,39 @@ static void the_shrinker_releases_empty_slabs(void **state)
 	kmem_cache_destroy(s);
 }
 
+static void memory_pressure_reclaims_empty_slabs(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("pressure", 2048, 0, 0, NULL);
+	struct page **pages = calloc(1 << 16, sizeof(*pages));
+	void *objs[160];
+	int n = 0, allocated;
+	unsigned long slabs;
+
+	for (int i = 0; i < 160; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 0; i < 160; i++)
+		kmem_cache_free(s, objs[i]);
+	kmem_cache_shrink(s); /* the stash and held slab back to the node */
+	for (int i = 0; i < 8; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 0; i < 8; i++)
+		kmem_cache_free(s, objs[i]);
+	assert_true(info_of("pressure").num_slabs >= 1);
+	/* Take every free page: reclaim runs the shrinkers, which give the empty slabs back. */
+	kmm_report_capture_begin();
+	while (n < (1 << 16) && (pages[n] = alloc_page(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN)))
+		n++;
+	kmm_report_capture_end();
+	slabs = info_of("pressure").num_slabs;
+	allocated = n;
+	while (n--)
+		__free_page(pages[n]);
+	free(pages);
+	assert_true(allocated > 1000);
+	assert_int_equal(slabs, 0);
+	kmem_cache_destroy(s);
+}
+
 static void destroy_with_live_objects_reports_and_keeps_the_cache(void **state)
 {
 	struct kmem_cache *s = kmem_cache_create("leaky", 64, 0, 0, NULL);
@@ -446,6 +479,7 @@ int main(void)
 		cmocka_unit_test(zalloc_zeroes_and_bulk_round_trips),
 		cmocka_unit_test(shrink_gives_empty_slabs_back),
 		cmocka_unit_test(the_shrinker_releases_empty_slabs),
+		cmocka_unit_test(memory_pressure_reclaims_empty_slabs),
 		cmocka_unit_test(destroy_with_live_objects_reports_and_keeps_the_cache),
 		cmocka_unit_test(typesafe_by_rcu_is_refused),
 		cmocka_unit_test(failslab_fails_cache_allocations),
