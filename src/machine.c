@@ -16,6 +16,7 @@
 #include "internal/machine.h"
 #include "internal/options.h"
 #include "internal/physmem.h"
+#include "internal/process.h"
 #include "internal/profile.h"
 #include "internal/report.h"
 #include "internal/stats.h"
@@ -189,6 +190,8 @@ void kmm_shutdown(void)
 {
 	if (!kmm_machine.booted)
 		return;
+	/* Processes exit first: closing their mappings and files calls into drivers. */
+	process_exit_all();
 	context_shutdown();
 	kmm_machine.booted = false;
 	devmem_exit();
@@ -196,6 +199,7 @@ void kmm_shutdown(void)
 	highmem_exit();
 	vmalloc_exit();
 	fault_exit();
+	chrdev_exit();
 	resource_exit();
 	page_alloc_exit();
 	release_all();

@@ -1,0 +1,241 @@
+/*
+ * kmm/process.h - simulated user processes and the system calls their programs make.
+ *
+ * A process has a pid, a name, a table of open files and its own window of user addresses
+ * (reserved, inaccessible until something is mapped). Test and demo programs act as a process
+ * through the kmm_* calls below, which reach the driver's file operations the way the system
+ * calls do, and then use the pointers kmm_mmap() returns directly. Errors come back as the
+ * system call would return them inside the kernel: a negative errno.
+ *
+ *	struct kmm_process *p = kmm_process_create("draw");
+ *	int fd = kmm_open(p, "/dev/fb0", O_RDWR);
+ *	u32 *fb = kmm_mmap(p, fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+ *	if (kmm_mmap_err(fb)) ...
+ *	fb[0] = 0xff0000;          (a plain store; faults are served by the driver)
+ *	kmm_process_destroy(p);    (exit: every VMA closed, every file released)
+ *
+ * An access the process may not make (no VMA there, a write to a read-only mapping, a fault
+ * handler answering VM_FAULT_SIGBUS) is the program's own SIGSEGV or SIGBUS. A thread that
+ * armed kmm_user_expect() gets control back there with the signal recorded, as a program
+ * with a signal handler and siglongjmp would; otherwise the program dies of the signal.
+ */
+#ifndef KMM_PROCESS_H
+#define KMM_PROCESS_H
+
+#include <setjmp.h>
+#include <sys/types.h>
+#include "types.h"
+
+struct kmm_process;
+struct mm_struct;
+
+/* Default size of a process's user window. */
+#define KMM_USER_WINDOW (256UL << 20)
+
+/**
+ * kmm_process_create - start a simulated process
+ * @name: its name (comm), truncated to 15 characters
+ *
+ * Context: process context; the machine must be booted.
+ * Return: the process, or NULL (no address space or memory left).
+ */
+struct kmm_process *kmm_process_create(const char *name);
+
+/**
+ * kmm_process_destroy - the process exits
+ * @p: the process; its mappings are unmapped (vm_ops->close called, page references
+ *     dropped) and its files closed (release called)
+ *
+ * Context: process context.
+ */
+void kmm_process_destroy(struct kmm_process *p);
+
+/** kmm_process_pid - the process's pid. @p: the process. Return: the pid. */
+int kmm_process_pid(const struct kmm_process *p);
+
+/** kmm_process_name - the process's name. @p: the process. Return: the name. */
+const char *kmm_process_name(const struct kmm_process *p);
+
+/** kmm_process_mm - the process's address space. @p: the process. Return: its mm. */
+struct mm_struct *kmm_process_mm(struct kmm_process *p);
+
+/**
+ * kmm_process_window - the process's user window
+ * @p: the process
+ * @start: out: first address
+ * @end: out: first address after
+ *
+ * Context: any.
+ */
+void kmm_process_window(const struct kmm_process *p, unsigned long *start, unsigned long *end);
+
+/**
+ * kmm_process_faults - user page faults the process has taken
+ * @p: the process
+ *
+ * Counts faults served (a page supplied) and faults that became signals.
+ * Context: any.
+ * Return: the count.
+ */
+unsigned long kmm_process_faults(const struct kmm_process *p);
+
+/**
+ * kmm_user_faults - user page faults served since boot, all processes
+ *
+ * Return: the count.
+ */
+unsigned long kmm_user_faults(void);
+
+/**
+ * kmm_open - open a /dev node as process @p
+ * @p: the process
+ * @path: "/dev/NAME"
+ * @flags: O_RDONLY, O_WRONLY or O_RDWR, with O_NONBLOCK etc. passed to the driver
+ *
+ * Context: process context, may sleep.
+ * Return: a file descriptor (3 or more), or -ENOENT, -ENXIO (no driver), -EMFILE,
+ * -ENOMEM, or the driver's open error.
+ */
+int kmm_open(struct kmm_process *p, const char *path, int flags);
+
+/**
+ * kmm_close - close a file descriptor
+ * @p: the process
+ * @fd: the descriptor; the driver's release runs when no VMA uses the file any more
+ *
+ * Return: 0 or -EBADF.
+ */
+int kmm_close(struct kmm_process *p, int fd);
+
+/**
+ * kmm_read - read from a file into user memory
+ * @p: the process
+ * @fd: the descriptor
+ * @buf: a user address of @p (from kmm_mmap)
+ * @count: bytes
+ *
+ * Return: bytes read or a negative errno (-EBADF, -EINVAL when the driver cannot read,
+ * -EFAULT from the driver's copy_to_user).
+ */
+ssize_t kmm_read(struct kmm_process *p, int fd, void *buf, size_t count);
+
+/**
+ * kmm_write - write user memory to a file
+ * @p: the process
+ * @fd: the descriptor
+ * @buf: a user address of @p
+ * @count: bytes
+ *
+ * Return: bytes written or a negative errno.
+ */
+ssize_t kmm_write(struct kmm_process *p, int fd, const void *buf, size_t count);
+
+/**
+ * kmm_ioctl - call the driver's unlocked_ioctl
+ * @p: the process
+ * @fd: the descriptor
+ * @cmd: the command
+ * @arg: its argument (often a user address of @p)
+ *
+ * Return: the driver's result, -EBADF, or -ENOTTY when the driver has no ioctl.
+ */
+long kmm_ioctl(struct kmm_process *p, int fd, unsigned int cmd, unsigned long arg);
+
+/**
+ * kmm_lseek - move a file's position
+ * @p: the process
+ * @fd: the descriptor
+ * @offset: the offset
+ * @whence: SEEK_SET, SEEK_CUR or SEEK_END
+ *
+ * Return: the new position, -EBADF, -ESPIPE (not seekable) or the driver's error.
+ */
+long long kmm_lseek(struct kmm_process *p, int fd, long long offset, int whence);
+
+/**
+ * kmm_mmap - map a file (or, with MAP_ANONYMOUS and fd -1, zeroed memory) into @p
+ * @p: the process
+ * @fd: the descriptor
+ * @len: bytes, rounded up to pages
+ * @prot: PROT_READ / PROT_WRITE / PROT_EXEC, or PROT_NONE
+ * @flags: MAP_SHARED or MAP_PRIVATE, optionally MAP_ANONYMOUS
+ * @offset: offset in the file, page-aligned (becomes vm_pgoff)
+ *
+ * The driver's mmap sees the new VMA and fills it or leaves it to its fault handler.
+ * Context: process context, may sleep.
+ * Return: the user address, or a negative errno cast to a pointer (see kmm_mmap_err()):
+ * -EBADF, -EACCES (shared writable mapping of a file not opened for writing), -ENODEV (no
+ * mmap operation), -EINVAL, -ENOMEM (no room in the window), -EOVERFLOW, or the driver's.
+ */
+void *kmm_mmap(struct kmm_process *p, int fd, size_t len, int prot, int flags, off_t offset);
+
+/* The errno kmm_mmap() returned (negative), or 0 for an address. */
+static inline int kmm_mmap_err(const void *addr)
+{
+	return (unsigned long)addr >= (unsigned long)-4095 ? (int)(long)addr : 0;
+}
+
+/**
+ * kmm_munmap - unmap [addr, addr + len) of @p
+ * @p: the process
+ * @addr: page-aligned
+ * @len: bytes, rounded up to pages; VMAs partly covered are split (vm_ops->open on the new
+ *       part), wholly covered ones closed (vm_ops->close)
+ *
+ * Return: 0 or -EINVAL.
+ */
+int kmm_munmap(struct kmm_process *p, void *addr, size_t len);
+
+/**
+ * kmm_mprotect - change the access allowed to [addr, addr + len)
+ * @p: the process
+ * @addr: page-aligned
+ * @len: bytes
+ * @prot: PROT_* bits
+ *
+ * Return: 0, -EINVAL, -ENOMEM (part of the range is not mapped) or -EACCES (the driver
+ * cleared VM_MAYWRITE and @prot asks for writing).
+ */
+int kmm_mprotect(struct kmm_process *p, void *addr, size_t len, int prot);
+
+/**
+ * kmm_mremap - shrink or grow a mapping in place
+ * @p: the process
+ * @addr: start of a VMA
+ * @old_len: its current length
+ * @new_len: the length wanted
+ * @flags: MREMAP_MAYMOVE is accepted; kmm never moves a mapping
+ *
+ * Return: @addr, or a negative errno as a pointer: -EFAULT (growing a VM_DONTEXPAND or
+ * VM_PFNMAP mapping, or no VMA at @addr), -EINVAL, -ENOMEM (no room to grow in place).
+ */
+void *kmm_mremap(struct kmm_process *p, void *addr, size_t old_len, size_t new_len, int flags);
+
+/* A thread's recovery point for signals its user accesses raise. */
+struct kmm_user_catch {
+	sigjmp_buf env;
+	int sig; /* SIGSEGV or SIGBUS once a signal came back here */
+	int code; /* si_code: SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR */
+	unsigned long addr; /* the address touched */
+	struct kmm_user_catch *prev;
+};
+
+/**
+ * kmm_user_arm - push a recovery point (use kmm_user_expect())
+ * @c: the point, alive in the caller's frame until kmm_user_done()
+ *
+ * Also takes SIGSEGV back from whatever replaced kmm's handler since boot.
+ * Context: any.
+ */
+void kmm_user_arm(struct kmm_user_catch *c);
+
+/**
+ * kmm_user_done - pop a recovery point no signal used
+ * @c: the point
+ */
+void kmm_user_done(struct kmm_user_catch *c);
+
+/* 0 after arming; 1 when a user access raised a signal (then c->sig says which). */
+#define kmm_user_expect(c) (kmm_user_arm(c), sigsetjmp((c)->env, 1))
+
+#endif /* KMM_PROCESS_H */

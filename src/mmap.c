@@ -1,0 +1,486 @@
+/*
+ * mmap.c - a process's VMAs: kmm_mmap (handing the new VMA to the driver's mmap), munmap,
+ * mprotect and mremap, splitting, and tearing everything down at exit.
+ *
+ * mm->mmap is a list of VMAs sorted by address, inside the user window, never overlapping.
+ * New mappings go top-down from the window's end, as on Linux. Each VMA carries one kmm_pte
+ * per page (internal/process.h); a page is present exactly when its host range is mapped,
+ * and its host protection is vma_host_prot() of the VMA flags and the pte.
+ *
+ * Order of a VMA's end, as in the kernel: its pages are unmapped (references dropped), then
+ * vm_ops->close runs, then the file reference is put (which may call release).
+ *
+ * Locking: mm->lock held for writing across every change here, including the driver's mmap,
+ * open and close callbacks. Process context.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <kmm/context.h>
+#include <kmm/fault.h>
+#include <kmm/page_alloc.h>
+#include "internal/process.h"
+
+static struct vm_area_struct *vma_alloc(struct mm_struct *mm, unsigned long start,
+					unsigned long end)
+{
+	struct vm_area_struct *vma = calloc(1, sizeof(*vma));
+
+	if (!vma)
+		return NULL;
+	vma->kmm_ptes = calloc((end - start) >> PAGE_SHIFT, sizeof(struct kmm_pte));
+	if (!vma->kmm_ptes) {
+		free(vma);
+		return NULL;
+	}
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_mm = mm;
+	return vma;
+}
+
+static void vma_free(struct vm_area_struct *vma)
+{
+	free(vma->kmm_ptes);
+	free(vma);
+}
+
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
+{
+	for (struct vm_area_struct *vma = mm->mmap; vma && vma->vm_start <= addr;
+	     vma = vma->vm_next)
+		if (addr < vma->vm_end)
+			return vma;
+	return NULL;
+}
+
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	for (struct vm_area_struct *vma = mm->mmap; vma; vma = vma->vm_next)
+		if (addr < vma->vm_end)
+			return vma;
+	return NULL;
+}
+
+static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct vm_area_struct **pp = &mm->mmap;
+
+	while (*pp && (*pp)->vm_start < vma->vm_start)
+		pp = &(*pp)->vm_next;
+	vma->vm_next = *pp;
+	*pp = vma;
+	mm->map_count++;
+}
+
+static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct vm_area_struct **pp = &mm->mmap;
+
+	while (*pp && *pp != vma)
+		pp = &(*pp)->vm_next;
+	if (*pp) {
+		*pp = vma->vm_next;
+		mm->map_count--;
+	}
+}
+
+/* The highest free gap of @len bytes, or 0. */
+static unsigned long unmapped_area(struct mm_struct *mm, unsigned long len)
+{
+	unsigned long prev_end = mm->start, best = 0;
+
+	for (struct vm_area_struct *vma = mm->mmap; vma; vma = vma->vm_next) {
+		if (vma->vm_start - prev_end >= len)
+			best = vma->vm_start - len;
+		prev_end = vma->vm_end;
+	}
+	if (mm->end - prev_end >= len)
+		best = mm->end - len;
+	return best;
+}
+
+pgprot_t vm_get_page_prot(vm_flags_t vm_flags)
+{
+	unsigned long prot = _PAGE_ACCESSED;
+
+	if (vm_flags & (VM_READ | VM_WRITE | VM_EXEC))
+		prot |= _PAGE_PRESENT | _PAGE_USER;
+	if (vm_flags & VM_WRITE)
+		prot |= _PAGE_RW;
+	return __pgprot(prot);
+}
+
+int vma_host_prot(const struct vm_area_struct *vma, const struct kmm_pte *pte)
+{
+	int prot = PROT_NONE;
+
+	if (vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))
+		prot = PROT_READ;
+	if ((vma->vm_flags & VM_WRITE) && (pte->flags & PTE_WRITE))
+		prot |= PROT_WRITE;
+	return prot;
+}
+
+/* Unmap the present pages among pages [from, to) of @vma, dropping their references. */
+static void vma_zap(struct vm_area_struct *vma, unsigned long from, unsigned long to)
+{
+	unsigned long run = from;
+
+	for (unsigned long i = from; i <= to; i++) {
+		bool present = i < to && (vma->kmm_ptes[i].flags & PTE_PRESENT);
+
+		if (present)
+			continue;
+		if (i > run)
+			os_unmap_to_reserved((void *)(vma->vm_start + (run << PAGE_SHIFT)),
+					     (i - run) << PAGE_SHIFT);
+		run = i + 1;
+	}
+	for (unsigned long i = from; i < to; i++) {
+		struct kmm_pte *pte = &vma->kmm_ptes[i];
+
+		if (pte->ref)
+			put_page(pte->ref);
+		memset(pte, 0, sizeof(*pte));
+	}
+}
+
+/* The end of a VMA already unlinked. */
+static void vma_remove(struct vm_area_struct *vma)
+{
+	vma_zap(vma, 0, vma_pages(vma));
+	if (vma->vm_ops && vma->vm_ops->close)
+		vma->vm_ops->close(vma);
+	if (vma->vm_file)
+		file_put(vma->vm_file);
+	vma_free(vma);
+}
+
+/* Split @vma at @addr (strictly inside it): @vma keeps the front, a new VMA the back. */
+static int vma_split(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr)
+{
+	unsigned long front = (addr - vma->vm_start) >> PAGE_SHIFT;
+	struct vm_area_struct *back = vma_alloc(mm, addr, vma->vm_end);
+	struct kmm_pte *ptes;
+
+	if (!back)
+		return -ENOMEM;
+	ptes = calloc(front, sizeof(*ptes));
+	if (!ptes) {
+		vma_free(back);
+		return -ENOMEM;
+	}
+	memcpy(ptes, vma->kmm_ptes, front * sizeof(*ptes));
+	memcpy(back->kmm_ptes, vma->kmm_ptes + front, vma_pages(back) * sizeof(*ptes));
+	free(vma->kmm_ptes);
+	vma->kmm_ptes = ptes;
+	back->vm_page_prot = vma->vm_page_prot;
+	back->vm_flags = vma->vm_flags;
+	back->vm_pgoff = vma->vm_pgoff + front;
+	back->vm_file = vma->vm_file;
+	back->vm_ops = vma->vm_ops;
+	back->vm_private_data = vma->vm_private_data;
+	vma->vm_end = addr;
+	if (back->vm_file)
+		file_get(back->vm_file);
+	vma_link(mm, back);
+	if (back->vm_ops && back->vm_ops->open)
+		back->vm_ops->open(back);
+	return 0;
+}
+
+/* Split VMAs so that [start, end) begins and ends on VMA boundaries. */
+static int split_edges(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, start);
+	int err = 0;
+
+	if (vma && vma->vm_start < start)
+		err = vma_split(mm, vma, start);
+	vma = end < mm->end ? vma_lookup(mm, end) : NULL;
+	if (!err && vma && vma->vm_start < end)
+		err = vma_split(mm, vma, end);
+	return err;
+}
+
+static bool range_ok(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	return start >= mm->start && start < mm->end && len <= mm->end - start;
+}
+
+static vm_flags_t prot_to_flags(int prot)
+{
+	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & PROT_EXEC ? VM_EXEC : 0);
+}
+
+/* Take SIGSEGV back from a test framework that replaced kmm's handler since boot. */
+static void fault_handler_take_back(void)
+{
+	struct kmm_fault_catch c;
+
+	kmm_fault_arm(&c);
+	kmm_fault_done(&c);
+}
+
+static void *mmap_error(int err)
+{
+	return (void *)(long)err;
+}
+
+/* Flags the file and the request allow, or a negative errno. */
+static long mmap_flags(struct file *file, int prot, int flags)
+{
+	vm_flags_t vm_flags = prot_to_flags(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	int type = flags & MAP_TYPE;
+
+	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (!file)
+		return (long)(vm_flags | (type == MAP_PRIVATE ? 0 : VM_SHARED | VM_MAYSHARE));
+	if (!(file->f_mode & FMODE_READ))
+		return -EACCES;
+	if (type != MAP_PRIVATE) {
+		if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
+			return -EACCES;
+		vm_flags |= VM_SHARED | VM_MAYSHARE;
+		if (!(file->f_mode & FMODE_WRITE))
+			vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+	}
+	return (long)vm_flags;
+}
+
+void *kmm_mmap(struct kmm_process *p, int fd, size_t len, int prot, int flags, off_t offset)
+{
+	struct mm_struct *mm = &p->mm;
+	struct file *file = NULL;
+	struct vm_area_struct *vma;
+	struct kmm_process *prev;
+	unsigned long addr;
+	long vm_flags;
+	int err;
+
+	might_sleep();
+	if (!len || offset < 0 || !PAGE_ALIGNED(offset))
+		return mmap_error(-EINVAL);
+	len = PAGE_ALIGN(len);
+	if (!len || len > mm->end - mm->start)
+		return mmap_error(-ENOMEM);
+	if ((unsigned long)(offset >> PAGE_SHIFT) + (len >> PAGE_SHIFT) <
+	    (unsigned long)(offset >> PAGE_SHIFT))
+		return mmap_error(-EOVERFLOW);
+	if (!(flags & MAP_ANONYMOUS)) {
+		file = file_from_fd(p, fd);
+		if (!file)
+			return mmap_error(-EBADF);
+		if (!file->f_op->mmap) {
+			file_put(file);
+			return mmap_error(-ENODEV);
+		}
+	}
+	vm_flags = mmap_flags(file, prot, flags);
+	if (vm_flags < 0) {
+		if (file)
+			file_put(file);
+		return mmap_error((int)vm_flags);
+	}
+	fault_handler_take_back();
+
+	pthread_rwlock_wrlock(&mm->lock);
+	addr = unmapped_area(mm, len);
+	err = -ENOMEM;
+	vma = addr ? vma_alloc(mm, addr, addr + len) : NULL;
+	if (!vma)
+		goto fail;
+	vma->vm_flags = (vm_flags_t)vm_flags;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma->vm_pgoff = (unsigned long)offset >> PAGE_SHIFT;
+	vma->vm_file = file;
+	if (file) {
+		prev = process_enter(p);
+		err = file->f_op->mmap(file, vma);
+		process_leave(prev);
+		if (err) {
+			vma_zap(vma, 0, vma_pages(vma));
+			vma_free(vma);
+			goto fail;
+		}
+	}
+	vma_link(mm, vma);
+	pthread_rwlock_unlock(&mm->lock);
+	return (void *)addr;
+fail:
+	pthread_rwlock_unlock(&mm->lock);
+	if (file)
+		file_put(file);
+	return mmap_error(err);
+}
+
+int kmm_munmap(struct kmm_process *p, void *addr, size_t len)
+{
+	unsigned long start = (unsigned long)addr, end;
+	struct mm_struct *mm = &p->mm;
+	struct vm_area_struct *vma, *next;
+	struct kmm_process *prev;
+	int err;
+
+	if (!PAGE_ALIGNED(start) || !len)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len || !range_ok(mm, start, len))
+		return -EINVAL;
+	end = start + len;
+	prev = process_enter(p);
+	pthread_rwlock_wrlock(&mm->lock);
+	err = split_edges(mm, start, end);
+	for (vma = err ? NULL : mm->mmap; vma; vma = next) {
+		next = vma->vm_next;
+		if (vma->vm_start >= end)
+			break;
+		if (vma->vm_start < start)
+			continue;
+		vma_unlink(mm, vma);
+		vma_remove(vma);
+	}
+	pthread_rwlock_unlock(&mm->lock);
+	process_leave(prev);
+	return err;
+}
+
+/* Is [start, end) covered by VMAs with no hole? mm->lock held. */
+static bool range_mapped(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	unsigned long at = start;
+
+	for (struct vm_area_struct *vma = mm->mmap; vma && at < end; vma = vma->vm_next) {
+		if (vma->vm_end <= at)
+			continue;
+		if (vma->vm_start > at)
+			return false;
+		at = vma->vm_end;
+	}
+	return at >= end;
+}
+
+static void vma_reprotect(struct vm_area_struct *vma)
+{
+	for (unsigned long i = 0; i < vma_pages(vma); i++) {
+		struct kmm_pte *pte = &vma->kmm_ptes[i];
+
+		if (pte->flags & PTE_PRESENT)
+			os_protect((void *)(vma->vm_start + (i << PAGE_SHIFT)), PAGE_SIZE,
+				   vma_host_prot(vma, pte));
+	}
+}
+
+int kmm_mprotect(struct kmm_process *p, void *addr, size_t len, int prot)
+{
+	unsigned long start = (unsigned long)addr, end;
+	vm_flags_t want = prot_to_flags(prot);
+	struct mm_struct *mm = &p->mm;
+	struct vm_area_struct *vma;
+	struct kmm_process *prev;
+	int err = 0;
+
+	if (!PAGE_ALIGNED(start) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = PAGE_ALIGN(len);
+	if (!len || !range_ok(mm, start, len))
+		return -ENOMEM;
+	end = start + len;
+	prev = process_enter(p);
+	pthread_rwlock_wrlock(&mm->lock);
+	if (!range_mapped(mm, start, end)) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (vma = mm->mmap; vma && vma->vm_start < end; vma = vma->vm_next) {
+		if (vma->vm_end <= start)
+			continue;
+		if ((want & VM_WRITE && !(vma->vm_flags & VM_MAYWRITE)) ||
+		    (want & VM_READ && !(vma->vm_flags & VM_MAYREAD)) ||
+		    (want & VM_EXEC && !(vma->vm_flags & VM_MAYEXEC))) {
+			err = -EACCES;
+			goto out;
+		}
+	}
+	err = split_edges(mm, start, end);
+	for (vma = err ? NULL : mm->mmap; vma && vma->vm_start < end; vma = vma->vm_next) {
+		if (vma->vm_start < start)
+			continue;
+		vma->vm_flags = (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | want;
+		vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+		vma_reprotect(vma);
+	}
+out:
+	pthread_rwlock_unlock(&mm->lock);
+	process_leave(prev);
+	return err;
+}
+
+static int vma_grow(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long new_end)
+{
+	unsigned long old = vma_pages(vma), pages = (new_end - vma->vm_start) >> PAGE_SHIFT;
+	struct kmm_pte *ptes = calloc(pages, sizeof(*ptes));
+
+	if (!ptes)
+		return -ENOMEM;
+	memcpy(ptes, vma->kmm_ptes, old * sizeof(*ptes));
+	free(vma->kmm_ptes);
+	vma->kmm_ptes = ptes;
+	vma->vm_end = new_end;
+	return 0;
+}
+
+void *kmm_mremap(struct kmm_process *p, void *addr, size_t old_len, size_t new_len, int flags)
+{
+	unsigned long start = (unsigned long)addr;
+	struct mm_struct *mm = &p->mm;
+	struct vm_area_struct *vma;
+	int err = 0;
+
+	if (!PAGE_ALIGNED(start) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
+	    (flags & MREMAP_FIXED))
+		return mmap_error(-EINVAL);
+	old_len = PAGE_ALIGN(old_len);
+	new_len = PAGE_ALIGN(new_len);
+	if (!new_len)
+		return mmap_error(-EINVAL);
+	if (new_len < old_len) {
+		err = kmm_munmap(p, (void *)(start + new_len), old_len - new_len);
+		return err ? mmap_error(err) : addr;
+	}
+	pthread_rwlock_wrlock(&mm->lock);
+	vma = vma_lookup(mm, start);
+	if (!vma || old_len > vma->vm_end - start) {
+		err = -EFAULT;
+	} else if (new_len > old_len) {
+		if (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP))
+			err = -EFAULT;
+		else if (start + old_len != vma->vm_end || new_len > mm->end - start ||
+			 (vma->vm_next && vma->vm_next->vm_start < start + new_len))
+			err = -ENOMEM;
+		else
+			err = vma_grow(mm, vma, start + new_len);
+	}
+	pthread_rwlock_unlock(&mm->lock);
+	return err ? mmap_error(err) : addr;
+}
+
+void mm_teardown(struct mm_struct *mm)
+{
+	pthread_rwlock_wrlock(&mm->lock);
+	while (mm->mmap) {
+		struct vm_area_struct *vma = mm->mmap;
+
+		vma_unlink(mm, vma);
+		vma_remove(vma);
+	}
+	pthread_rwlock_unlock(&mm->lock);
+}
