@@ -10,10 +10,14 @@
  *
  * Every live area is in busy_tree (lookups by address) with its struct vm_struct; while it is
  * being set up its vm carries VM_UNINITIALIZED and nobody else looks inside. vfree() gives the
- * pages back at once but only queues the range on lazy_list; purge_lazy() unmaps the queue in
- * address order, one host call per run of adjacent areas, when it holds lazy_max pages or
- * when the area is full, and then the range becomes a hole again. With the vmalloc_debug
- * option a freed range is unmapped before its pages are freed, so a use after vfree() faults.
+ * pages back at once but leaves the range mapped, queued by size on lazy[]: the next vmalloc
+ * or vmap of that exact size takes it back and maps its own pages over the stale ones in the
+ * same host call (the guard page was never mapped), so a vmalloc+vfree pair costs one mapping.
+ * purge_lazy() unmaps the queues in address order, one host call per run of adjacent areas,
+ * when they hold lazy_max pages or when the area is full, and the ranges become holes again.
+ * Like the kernel's stale TLB entries, a queued range still reaches the freed frames; with
+ * the vmalloc_debug option a freed range is unmapped before its pages are freed instead, so a
+ * use after vfree() faults.
  *
  *	free holes + busy areas + lazy areas + areas being purged == the vmalloc area (no overlap)
  *	nr_vmalloc_pages == sum of nr_pages over live VM_ALLOC areas
@@ -43,6 +47,8 @@
 #include "internal/vmalloc.h"
 #include "internal/zone.h"
 
+/* Lazily freed areas of up to LAZY_BUCKETS - 1 pages (guard included) queue by size. */
+#define LAZY_BUCKETS 513
 /* kmm's own vm_struct flag: a deferred vfree() is queued for this area. */
 #define VM_KMM_FREEING 0x80000000UL
 #define LAZY_UNIT_PAGES ((32UL << 20) >> PAGE_SHIFT)
@@ -56,7 +62,7 @@ struct freed_range {
 static pthread_mutex_t vmap_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t purge_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct va_tree free_tree, busy_tree;
-static struct vmap_area *lazy_list;
+static struct vmap_area *lazy[LAZY_BUCKETS]; /* [n]: freed n-page areas; [0]: larger ones */
 static unsigned long lazy_pages, lazy_max, purging_pages, busy_bytes;
 static unsigned long nr_vmalloc_pages;
 static struct vmap_area *deferred_head;
@@ -69,6 +75,50 @@ static unsigned int freed_next;
 static bool debug_mode(void)
 {
 	return __atomic_load_n(&kmm_opts.vmalloc_debug, __ATOMIC_RELAXED) != 0;
+}
+
+/* Queue a freed, still mapped area. Under vmap_lock. */
+static void lazy_push(struct vmap_area *va)
+{
+	unsigned long n = (va->va_end - va->va_start) >> PAGE_SHIFT;
+	unsigned long b = n < LAZY_BUCKETS ? n : 0;
+
+	va->purge_next = lazy[b];
+	lazy[b] = va;
+	lazy_pages += n;
+}
+
+/* A queued area of exactly @size bytes, unlinked, or NULL. Under vmap_lock. */
+static struct vmap_area *lazy_take(unsigned long size)
+{
+	unsigned long n = size >> PAGE_SHIFT;
+	struct vmap_area *va;
+
+	if (n >= LAZY_BUCKETS || !lazy[n])
+		return NULL;
+	va = lazy[n];
+	lazy[n] = va->purge_next;
+	va->purge_next = NULL;
+	lazy_pages -= n;
+	return va;
+}
+
+/* Unlink every queued area as one list. Under vmap_lock. */
+static struct vmap_area *lazy_take_all(void)
+{
+	struct vmap_area *list = NULL;
+
+	for (unsigned int b = 0; b < LAZY_BUCKETS; b++) {
+		while (lazy[b]) {
+			struct vmap_area *va = lazy[b];
+
+			lazy[b] = va->purge_next;
+			va->purge_next = list;
+			list = va;
+		}
+	}
+	lazy_pages = 0;
+	return list;
 }
 
 static int addr_width(void)
@@ -223,10 +273,8 @@ static void purge_lazy(void)
 
 	pthread_mutex_lock(&purge_lock);
 	pthread_mutex_lock(&vmap_lock);
-	list = lazy_list;
 	pages = lazy_pages;
-	lazy_list = NULL;
-	lazy_pages = 0;
+	list = lazy_take_all();
 	purging_pages += pages;
 	pthread_mutex_unlock(&vmap_lock);
 
@@ -271,8 +319,10 @@ static void drain_deferred(void)
 
 /* ------------------------------------------------------------------ areas */
 
+/* Reserve @size bytes (+ the guard page). @reuse: the caller maps the whole area, so a queued
+ * area of the same size, still mapped, may be taken back. */
 static struct vmap_area *reserve_area(unsigned long size, unsigned long align, unsigned long flags,
-				      const void *caller, gfp_t gfp)
+				      const void *caller, gfp_t gfp, bool reuse)
 {
 	struct vm_struct *vm = calloc(1, sizeof(*vm));
 	struct vmap_area *va = calloc(1, sizeof(*va));
@@ -283,8 +333,17 @@ static struct vmap_area *reserve_area(unsigned long size, unsigned long align, u
 	if (!(flags & VM_NO_GUARD))
 		size += PAGE_SIZE;
 	for (int attempt = 0; vm && va && attempt < 2; attempt++) {
+		struct vmap_area *queued;
+
 		pthread_mutex_lock(&vmap_lock);
-		start = va_alloc(&free_tree, size, align);
+		queued = reuse && align == PAGE_SIZE ? lazy_take(size) : NULL;
+		if (queued) {
+			free(va);
+			va = queued;
+			start = va->va_start;
+		} else {
+			start = va_alloc(&free_tree, size, align);
+		}
 		if (start) {
 			va->va_start = start;
 			va->va_end = start + size;
@@ -328,7 +387,6 @@ static void publish_area(struct vm_struct *vm)
 /* Give @va's addresses back: lazily, or unmapped at once in debug mode. */
 static void release_range(struct vmap_area *va, const void *caller)
 {
-	unsigned long pages = (va->va_end - va->va_start) >> PAGE_SHIFT;
 	bool purge;
 
 	if (debug_mode()) {
@@ -342,9 +400,7 @@ static void release_range(struct vmap_area *va, const void *caller)
 		return;
 	}
 	pthread_mutex_lock(&vmap_lock);
-	va->purge_next = lazy_list;
-	lazy_list = va;
-	lazy_pages += pages;
+	lazy_push(va);
 	purge = lazy_pages > lazy_max;
 	pthread_mutex_unlock(&vmap_lock);
 	if (purge)
@@ -443,7 +499,7 @@ static void *vmalloc_area(unsigned long size, unsigned long align, gfp_t gfp,
 			drain_deferred();
 	}
 	n = (unsigned int)(size >> PAGE_SHIFT);
-	va = reserve_area(size, align, vm_flags, caller, gfp);
+	va = reserve_area(size, align, vm_flags, caller, gfp, true);
 	if (!va) {
 		vmalloc_warn(gfp, "vmalloc error: size %lu, vm_struct allocation failed",
 			     real_size);
@@ -608,7 +664,7 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_
 	if (!count || count > totalram_pages())
 		return NULL;
 	drain_deferred();
-	va = reserve_area(size, PAGE_SIZE, flags, __builtin_return_address(0), GFP_KERNEL);
+	va = reserve_area(size, PAGE_SIZE, flags, __builtin_return_address(0), GFP_KERNEL, true);
 	if (!va)
 		return NULL;
 	vm = va->vm;
@@ -728,7 +784,7 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, co
 	size = PAGE_ALIGN(size);
 	if (!size)
 		return NULL;
-	va = reserve_area(size, PAGE_SIZE, flags, caller, GFP_KERNEL);
+	va = reserve_area(size, PAGE_SIZE, flags, caller, GFP_KERNEL, false);
 	if (!va)
 		return NULL;
 	publish_area(va->vm);
@@ -828,9 +884,10 @@ void kmm_proc_vmallocinfo(FILE *out)
 		return;
 	pthread_mutex_lock(&vmap_lock);
 	va_walk(&busy_tree, show_area, out);
-	for (struct vmap_area *va = lazy_list; va; va = va->purge_next)
-		fprintf(out, "0x%0*lx-0x%0*lx %7ld unpurged vm_area\n", w, va->va_start, w,
-			va->va_end, (long)(va->va_end - va->va_start));
+	for (unsigned int b = 0; b < LAZY_BUCKETS; b++)
+		for (struct vmap_area *va = lazy[b]; va; va = va->purge_next)
+			fprintf(out, "0x%0*lx-0x%0*lx %7ld unpurged vm_area\n", w, va->va_start, w,
+				va->va_end, (long)(va->va_end - va->va_start));
 	pthread_mutex_unlock(&vmap_lock);
 }
 
@@ -903,7 +960,7 @@ void vmalloc_init(void)
 	memset(&free_tree, 0, sizeof(free_tree));
 	memset(&busy_tree, 0, sizeof(busy_tree));
 	va_insert(&free_tree, all);
-	lazy_list = NULL;
+	memset(lazy, 0, sizeof(lazy));
 	lazy_pages = purging_pages = busy_bytes = 0;
 	/* The kernel's lazy_max_pages(), bounded by a quarter of a small 32-bit area. */
 	lazy_max = fls_uint(kmm_layout.nr_cpus) * LAZY_UNIT_PAGES;
@@ -931,13 +988,10 @@ void vmalloc_exit(void)
 	va_walk(&busy_tree, drop_busy, NULL);
 	va_destroy(&busy_tree);
 	va_destroy(&free_tree);
-	while (lazy_list) {
-		struct vmap_area *next = lazy_list->purge_next;
-
-		free(lazy_list);
-		lazy_list = next;
+	for (struct vmap_area *va = lazy_take_all(), *next; va; va = next) {
+		next = va->purge_next;
+		free(va);
 	}
-	lazy_pages = 0;
 	__atomic_store_n(&deferred_head, NULL, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&vmap_lock);
 }
@@ -963,8 +1017,9 @@ bool vmalloc_state_valid(void)
 	va_walk(&free_tree, sum_sizes, &free_sum);
 	va_walk(&busy_tree, sum_sizes, &busy_sum);
 	va_walk(&busy_tree, check_not_free, &ok);
-	for (struct vmap_area *va = lazy_list; va; va = va->purge_next)
-		lazy_sum += va->va_end - va->va_start;
+	for (unsigned int b = 0; b < LAZY_BUCKETS; b++)
+		for (struct vmap_area *va = lazy[b]; va; va = va->purge_next)
+			lazy_sum += va->va_end - va->va_start;
 	ok = ok && busy_sum == busy_bytes && lazy_sum == lazy_pages << PAGE_SHIFT &&
 	     free_sum + busy_sum + lazy_sum + (purging_pages << PAGE_SHIFT) ==
 		     VMALLOC_END - VMALLOC_START;

@@ -10,8 +10,51 @@
 #include <kmm/page_alloc.h>
 #include <kmm/proc.h>
 #include <kmm/report.h>
+#include <kmm/fault.h>
+#include <kmm/fixmap.h>
+#include <kmm/highmem.h>
+#include <kmm/vmalloc.h>
 
 #include "commands.h"
+
+/* vmalloc's scattered pages, a guard page catching an overflow, kmap and kmap_local. */
+static int step_vmalloc(void)
+{
+	char *buf = vmalloc(16 * PAGE_SIZE);
+	struct page *high = alloc_page(GFP_HIGHUSER);
+	struct kmm_fault_catch c;
+	char *k;
+
+	if (!buf || !high)
+		return -1;
+	printf("  vmalloc(64 KiB) = %p: virtually contiguous, physically anywhere:\n", buf);
+	for (int i = 0; i < 4; i++)
+		printf("    %p -> pfn %#07lx%s\n", buf + i * PAGE_SIZE,
+		       vmalloc_to_pfn(buf + i * PAGE_SIZE),
+		       PageHighMem(vmalloc_to_page(buf + i * PAGE_SIZE)) ? "  (high memory)" : "");
+	printf("    ...\n  writing one byte past the end hits the guard page:\n");
+	fflush(stdout);
+	if (kmm_fault_expect(&c) == 0) {
+		buf[16 * PAGE_SIZE] = 1;
+		kmm_fault_done(&c);
+		return -1;
+	}
+	printf("  the fault came back to the demo (kmm_fault_expect) from %#lx\n", c.addr);
+	k = kmap(high);
+	snprintf(k, PAGE_SIZE, "written through kmap");
+	printf("  kmap(high page) = %p in pkmap; page_address() is now %p\n", (void *)k,
+	       page_address(high));
+	kunmap(high);
+	k = kmap_local_page(high);
+	printf("  kmap_local_page() = %p, fixmap slot %lu, reads \"%s\"\n", (void *)k,
+	       virt_to_fix((unsigned long)k), k);
+	kunmap_local(k);
+	printf("\n/proc/vmallocinfo:\n");
+	kmm_proc_vmallocinfo(stdout);
+	vfree(buf);
+	__free_page(high);
+	return 0;
+}
 
 static void heading(int n, const char *title)
 {
@@ -102,6 +145,7 @@ int cmd_demo(const struct kmm_cli *cli)
 		{ "GFP_KERNEL in atomic context", step_atomic_context },
 		{ "A double free", step_double_free },
 		{ "Slab caches and kmalloc", demo_step_slab },
+		{ "vmalloc, a guard page, kmap", step_vmalloc },
 	};
 	int err;
 

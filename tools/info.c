@@ -6,6 +6,8 @@
 #include <kmm/kmm.h>
 #include <kmm/proc.h>
 #include <kmm/page_alloc.h>
+#include <kmm/highmem.h>
+#include <kmm/vmalloc.h>
 
 #include "commands.h"
 
@@ -30,6 +32,27 @@ static void print_json(FILE *out)
 	fprintf(out, "  \"free_pages\": %lu\n}\n", nr_free_pages());
 }
 
+/* What the vmalloc area, pkmap and the fixmap hold right now. */
+static void print_upper_areas(FILE *out)
+{
+	struct kmm_vmalloc_usage v;
+	struct kmm_highmem_usage h;
+
+	kmm_vmalloc_usage(&v);
+	kmm_highmem_usage(&h);
+	fprintf(out, "\nIn use:\n");
+	fprintf(out,
+		"    vmalloc : %lu areas, %lu kB of address space, %lu pages; %lu kB freed "
+		"lazily; largest hole %lu kB\n",
+		v.areas, v.busy_bytes >> 10, v.vmalloc_pages, v.lazy_bytes >> 10,
+		v.largest_free >> 10);
+	if (h.pkmap_slots)
+		fprintf(out, "    pkmap   : %u of %u slots in use, %u still mapped\n",
+			h.pkmap_in_use, h.pkmap_slots, h.pkmap_mapped);
+	fprintf(out, "    fixmap  : %u of %u kmap_local slots in use, %u named slots set\n",
+		h.fixmap_kmap_in_use, h.fixmap_kmap_slots, h.fixmap_named_set);
+}
+
 int cmd_info(const struct kmm_cli *cli)
 {
 	if (cli->json) {
@@ -41,6 +64,7 @@ int cmd_info(const struct kmm_cli *cli)
 	       kmm_layout.at_real_address ? "at the real kernel addresses" :
 					    "moved (the real range is taken on this host)");
 	kmm_print_layout(stdout);
+	print_upper_areas(stdout);
 	printf("\n/proc/buddyinfo:\n");
 	kmm_proc_buddyinfo(stdout);
 	printf("\n/proc/meminfo:\n");
