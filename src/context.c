@@ -193,6 +193,7 @@ void context_boot(void)
 {
 	cpu_boot();
 	lockdep_boot();
+	jiffies_boot();
 }
 
 void context_shutdown(void)

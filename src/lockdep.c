@@ -8,7 +8,8 @@
  * the stack of locks it holds (struct kmm_thread.held). Taking a lock adds an edge from every
  * held class to the new one; an edge that is new is checked under graph_lock by a depth-first
  * search for a path back, and a path found is reported as "possible circular locking
- * dependency detected". After the first report lockdep stops judging (as the kernel's
+ * dependency detected"; a second lock of a class already held (without a nesting subclass)
+ * is "possible recursive locking detected". After the first report lockdep stops judging (as the kernel's
  * debug_locks does), since one inversion usually causes a cascade.
  *
  * Lock order: graph_lock, then the report lock. The fast path (every edge already known, the
@@ -272,6 +273,46 @@ static void report_cycle(struct kmm_thread *t, const struct held_lock *prev,
 	report_finish();
 }
 
+/* @t holds @prev and takes another lock of the same class: report it, lockdep's way. */
+static void report_recursive(struct kmm_thread *t, const struct held_lock *prev,
+			     const struct lockdep_map *map, void *ip)
+{
+	pthread_mutex_lock(&graph_lock);
+	if (!__atomic_load_n(&debug_locks, __ATOMIC_RELAXED)) {
+		pthread_mutex_unlock(&graph_lock);
+		return;
+	}
+	__atomic_store_n(&debug_locks, false, __ATOMIC_RELAXED);
+	report_start("lockdep_recursive", "WARNING: possible recursive locking detected");
+	report_add("kmm Not tainted");
+	report_add("--------------------------------------------");
+	report_add("%s/%d is trying to acquire lock:", t->comm, t->pid);
+	lockdep_add_lock_line("", map, map, ip);
+	report_add("%s", "");
+	report_add("but task is already holding lock:");
+	lockdep_add_lock_line("", prev->map, prev->map, prev->ip);
+	report_add("%s", "");
+	report_add("other info that might help us debug this:");
+	report_add(" Possible unsafe locking scenario:");
+	report_add("%s", "");
+	report_add("       CPU0");
+	report_add("       ----");
+	report_add("  lock(%s);", classes[prev->cls].name);
+	report_add("  lock(%s);", classes[prev->cls].name);
+	report_add("%s", "");
+	report_add(" *** DEADLOCK ***");
+	report_add("%s", "");
+	report_add(" May be due to missing lock nesting notation");
+	report_add("%s", "");
+	lockdep_add_held_locks(t);
+	report_add("%s", "");
+	report_add("stack backtrace:");
+	report_add_task();
+	report_add_stack();
+	report_finish();
+	pthread_mutex_unlock(&graph_lock);
+}
+
 /* Record that @t takes class @cls while holding @prev; report a cycle if that closes one. */
 static void add_dep(struct kmm_thread *t, const struct held_lock *prev, unsigned short cls,
 		    const struct lockdep_map *map, void *ip)
@@ -307,7 +348,9 @@ void lock_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock, 
 		for (unsigned int i = 0; i < t->nr_held; i++) {
 			unsigned short prev = t->held[i].cls;
 
-			if (prev != cls && !has_dep(prev, cls))
+			if (prev == cls)
+				report_recursive(t, &t->held[i], map, ip);
+			else if (!has_dep(prev, cls))
 				add_dep(t, &t->held[i], cls, map, ip);
 		}
 	}

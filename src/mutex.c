@@ -5,7 +5,8 @@
  * is one compare-and-swap from 0; a contended taker swaps in 2 and parks on the word until it
  * sees the swap return 0. Releasing swaps in 0 and wakes the word only if it was 2. owner is
  * written by the holder after taking the word and cleared before giving it back; others read
- * it only for the wrong-owner check.
+ * it only for the wrong-owner check and to refuse a recursive mutex_lock (reported by lockdep:
+ * "possible recursive locking detected") instead of hanging on it.
  *
  * Lock order: parks in park.c (a leaf); may be taken with other mutexes and spinlocks held
  * only in the order lockdep has seen. Context: process context; mutex_trylock from any.
@@ -30,6 +31,12 @@ static void take(struct mutex *lock, unsigned int subclass, void *ip)
 
 	might_sleep();
 	lock_acquire(&lock->dep_map, subclass, false, ip);
+	if (__builtin_expect(__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) == thread_current(),
+			     0)) {
+		/* The kernel would hang here for good; lockdep has said why. Go on unlocked. */
+		lock_release(&lock->dep_map);
+		return;
+	}
 	if (!__atomic_compare_exchange_n(&lock->state, &c, 1, false, __ATOMIC_ACQUIRE,
 					 __ATOMIC_RELAXED)) {
 		while (__atomic_exchange_n(&lock->state, 2, __ATOMIC_ACQUIRE) != 0)

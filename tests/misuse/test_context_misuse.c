@@ -1,8 +1,9 @@
 /*
  * Deliberate misuse of execution contexts and locks, each caught with the kernel's report
  * and an exact count: a mutex taken in an interrupt handler, an AB-BA lock inversion, unlocks
- * of locks not held, a recursive spin_lock, a mutex unlocked by another thread, handlers and
- * work that return holding a lock.
+ * of locks not held, two locks of one class without a nesting annotation, a recursive
+ * spin_lock or mutex_lock, a mutex unlocked by another thread, handlers and work that return
+ * holding a lock.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -131,8 +132,59 @@ static void inversion_across_threads_and_spinlocks_is_reported(void **state)
 	spin_unlock(&sa);
 	pthread_create(&t, NULL, take_b_then_a, NULL);
 	pthread_join(t, NULL);
-	/* lockdep turned itself off at the first report of this boot (the test before). */
-	assert_int_equal(kmm_report_capture_end(), 0);
+	assert_int_equal(kmm_report_capture_end(), 1);
+	assert_int_equal(kmm_report_captured_find("(sa){+.+.}-{2:2}"), 1);
+	assert_int_equal(kmm_report_captured_find("(sb){+.+.}-{2:2}"), 1);
+}
+
+struct node {
+	spinlock_t lock;
+	struct mutex m;
+};
+
+static void init_node(struct node *n)
+{
+	spin_lock_init(&n->lock); /* one init site: one class for every node */
+	mutex_init(&n->m);
+}
+
+static void two_locks_of_one_class_need_a_nesting_annotation(void **state)
+{
+	struct node parent, child;
+
+	init_node(&parent);
+	init_node(&child);
+	kmm_report_capture_begin();
+	spin_lock(&parent.lock);
+	spin_lock_nested(&child.lock, SINGLE_DEPTH_NESTING); /* annotated: fine */
+	spin_unlock(&child.lock);
+	spin_unlock(&parent.lock);
+	assert_int_equal(kmm_report_captured(NULL), 0);
+	spin_lock(&parent.lock);
+	spin_lock(&child.lock);
+	spin_unlock(&child.lock);
+	spin_unlock(&parent.lock);
+	assert_int_equal(kmm_report_capture_end(), 1);
+	assert_int_equal(kmm_report_captured("lockdep_recursive"), 1);
+	assert_int_equal(kmm_report_captured_find("WARNING: possible recursive locking detected\n"),
+			 1);
+	assert_int_equal(kmm_report_captured_find(" May be due to missing lock nesting notation"),
+			 1);
+	assert_int_equal(kmm_report_captured_find("(&n->lock){+.+.}-{2:2}"), 1);
+}
+
+static void recursive_mutex_lock_is_reported_not_hung(void **state)
+{
+	struct node n;
+
+	init_node(&n);
+	kmm_report_capture_begin();
+	mutex_lock(&n.m);
+	mutex_lock(&n.m);
+	mutex_unlock(&n.m);
+	assert_int_equal(kmm_report_capture_end(), 1);
+	assert_int_equal(kmm_report_captured("lockdep_recursive"), 1);
+	assert_false(mutex_is_locked(&n.m));
 }
 
 static void unlock_of_a_lock_not_held_is_reported(void **state)
@@ -270,17 +322,30 @@ static void work_returning_atomic_is_reported(void **state)
 
 int main(void)
 {
+	/* A machine per test: lockdep stops judging after its first report, as the kernel's does. */
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(mutex_in_irq_handler_is_reported_once),
-		cmocka_unit_test(ab_ba_inversion_is_reported_before_it_deadlocks),
-		cmocka_unit_test(inversion_across_threads_and_spinlocks_is_reported),
-		cmocka_unit_test(unlock_of_a_lock_not_held_is_reported),
-		cmocka_unit_test(recursive_spin_lock_is_reported_not_hung),
-		cmocka_unit_test(mutex_unlocked_by_another_thread_is_reported),
-		cmocka_unit_test(irq_handler_returning_with_a_lock_held_is_reported),
-		cmocka_unit_test(irq_handler_enabling_interrupts_is_reported),
-		cmocka_unit_test(work_returning_atomic_is_reported),
+		cmocka_unit_test_setup_teardown(mutex_in_irq_handler_is_reported_once, boot,
+						shutdown),
+		cmocka_unit_test_setup_teardown(ab_ba_inversion_is_reported_before_it_deadlocks,
+						boot, shutdown),
+		cmocka_unit_test_setup_teardown(inversion_across_threads_and_spinlocks_is_reported,
+						boot, shutdown),
+		cmocka_unit_test_setup_teardown(two_locks_of_one_class_need_a_nesting_annotation,
+						boot, shutdown),
+		cmocka_unit_test_setup_teardown(recursive_mutex_lock_is_reported_not_hung, boot,
+						shutdown),
+		cmocka_unit_test_setup_teardown(unlock_of_a_lock_not_held_is_reported, boot,
+						shutdown),
+		cmocka_unit_test_setup_teardown(recursive_spin_lock_is_reported_not_hung, boot,
+						shutdown),
+		cmocka_unit_test_setup_teardown(mutex_unlocked_by_another_thread_is_reported, boot,
+						shutdown),
+		cmocka_unit_test_setup_teardown(irq_handler_returning_with_a_lock_held_is_reported,
+						boot, shutdown),
+		cmocka_unit_test_setup_teardown(irq_handler_enabling_interrupts_is_reported, boot,
+						shutdown),
+		cmocka_unit_test_setup_teardown(work_returning_atomic_is_reported, boot, shutdown),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

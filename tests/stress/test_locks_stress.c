@@ -112,7 +112,7 @@ static void *task(void *arg)
 		case 0: /* two buckets, always in index order */
 			spin_lock_irqsave(&buckets[first].lock, flags);
 			if (first + 1 < LOCKS) {
-				spin_lock(&buckets[first + 1].lock);
+				spin_lock_nested(&buckets[first + 1].lock, SINGLE_DEPTH_NESTING);
 				buckets[first + 1].value++;
 				atomic_inc(&expected_buckets);
 				spin_unlock(&buckets[first + 1].lock);
