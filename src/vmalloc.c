@@ -24,7 +24,8 @@
  *
  * Locks: purge_lock (one purge at a time) -> vmap_lock (trees, lazy list, counters). No host
  * call and no page allocation is made under vmap_lock. vfree() in interrupt or atomic context
- * pushes the area on a lock-free stack, emptied by the next process-context call.
+ * pushes the area on a lock-free stack and schedules deferred_work, which frees the queue in
+ * process context (as does any process-context vmalloc call that finds it non-empty).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +40,7 @@
 #include <kmm/context.h>
 #include <kmm/page_alloc.h>
 #include <kmm/vmalloc.h>
+#include <kmm/workqueue.h>
 #include "internal/assert.h"
 #include "internal/fault.h"
 #include "internal/machine.h"
@@ -66,6 +68,7 @@ static struct vmap_area *lazy[LAZY_BUCKETS]; /* [n]: freed n-page areas; [0]: la
 static unsigned long lazy_pages, lazy_max, purging_pages, busy_bytes;
 static unsigned long nr_vmalloc_pages;
 static struct vmap_area *deferred_head;
+static struct work_struct deferred_work;
 static bool zero_warned;
 static int fault_handle = -1;
 /* The last areas freed in debug mode, to name them when a use after vfree() faults. */
@@ -315,6 +318,11 @@ static void drain_deferred(void)
 		free_now((void *)va->va_start, true, __LINE__);
 		va = next;
 	}
+}
+
+static void deferred_work_fn(struct work_struct *work)
+{
+	drain_deferred();
 }
 
 /* ------------------------------------------------------------------ areas */
@@ -621,6 +629,7 @@ static void defer_free(const void *addr, int line)
 	while (!__atomic_compare_exchange_n(&deferred_head, &va->purge_next, va, true,
 					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 		;
+	schedule_work(&deferred_work);
 }
 
 /* Free the area at @addr now; @queued: it was deferred by defer_free(). Process context. */
@@ -815,6 +824,7 @@ void free_vm_area(struct vm_struct *area)
 
 void vm_unmap_aliases(void)
 {
+	flush_work(&deferred_work);
 	drain_deferred();
 	purge_lazy();
 }
@@ -968,6 +978,7 @@ void vmalloc_init(void)
 		lazy_max = area_pages / 4;
 	__atomic_store_n(&nr_vmalloc_pages, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&deferred_head, NULL, __ATOMIC_RELAXED);
+	INIT_WORK(&deferred_work, deferred_work_fn);
 	__atomic_store_n(&zero_warned, false, __ATOMIC_RELAXED);
 	freed_next = 0;
 	fault_handle = fault_register(VMALLOC_START, VMALLOC_END, vmalloc_fault, NULL);
