@@ -17,7 +17,8 @@
  * memory holding 1M live 64-byte objects per byte requested: slab pages for kmm, resident set
  * growth for the peers.
  *
- * With --callgrind-<mode> N (modes: cache64, kmalloc64, batch64) the program runs N ops of one kind
+ * With --callgrind-<mode> N (modes: cache64, kmalloc64, batch64, and glibc64, jemalloc64,
+ * mimalloc64, tcmalloc64 for the peers' pairs) the program runs N ops of one kind
  * and nothing else, for instruction counts under callgrind:
  *	valgrind --tool=callgrind --toggle-collect=loop_cache64 bench_slab --callgrind-cache64 N
  * at two N, differenced. Benchmarks print numbers; they never assert times.
@@ -383,8 +384,49 @@ static void __attribute__((noinline)) loop_batch64(unsigned long n)
 	}
 }
 
+/* A peer's malloc+free pair of 64 bytes, for the same count. */
+static void __attribute__((noinline)) loop_peer64(const struct allocator *a, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		void *p = a->alloc(64);
+
+		__asm__ __volatile__("" : : "r"(p) : "memory");
+		a->free(p);
+	}
+}
+
+static int callgrind_peer(const char *mode, unsigned long n)
+{
+	static const char *const libs[][3] = {
+		{ "glibc64", NULL, NULL },
+		{ "jemalloc64", "libjemalloc.so.2", "malloc" },
+		{ "mimalloc64", "libmimalloc.so.2", "mi_malloc" },
+		{ "tcmalloc64", "libtcmalloc_minimal.so.4", "tc_malloc" },
+	};
+	static const char *const frees[] = { NULL, "free", "mi_free", "tc_free" };
+
+	for (int i = 0; i < 4; i++) {
+		if (strcmp(mode, libs[i][0]))
+			continue;
+		if (i == 0) {
+			allocs[0] = (struct allocator){ "glibc", malloc, free };
+		} else {
+			add_peer(libs[i][0], libs[i][1], libs[i][2], frees[i]);
+			if (!nr_allocs)
+				return 1;
+		}
+		allocs[0].free(allocs[0].alloc(64));
+		loop_peer64(&allocs[0], n);
+		return 0;
+	}
+	return 2;
+}
+
 static int callgrind_mode(const char *mode, unsigned long n)
 {
+	if (strstr(mode, "glibc") || strstr(mode, "jemalloc") || strstr(mode, "mimalloc") ||
+	    strstr(mode, "tcmalloc"))
+		return callgrind_peer(mode, n);
 	cur_cache = cache_for(64);
 	kmem_cache_free(cur_cache, kmem_cache_alloc(cur_cache, GFP_KERNEL));
 	kfree(kmalloc(64, GFP_KERNEL));
@@ -435,7 +477,7 @@ int main(int argc, char **argv)
 	static const size_t sizes[] = { 16, 64, 256, 1024 };
 	struct kmm_config cfg = { .mem_bytes = 512 << 20 };
 
-	if (argc == 1)
+	if (argc == 1 || (argc == 3 && strstr(argv[1], "jemalloc")))
 		make_room_for_jemalloc(argv);
 	if (kmm_boot(&cfg)) {
 		fprintf(stderr, "bench_slab: cannot boot\n");

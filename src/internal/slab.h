@@ -118,7 +118,9 @@ extern KMM_HIDDEN struct list_head slab_caches;
 
 static inline unsigned long fp_stored(const struct kmem_cache *s, void *ptr, unsigned long where)
 {
-	return (unsigned long)ptr ^ s->fp_key ^ (__builtin_bswap64(where) & s->fp_mask);
+	if (__builtin_expect(!s->fp_mask, 1))
+		return (unsigned long)ptr;
+	return (unsigned long)ptr ^ s->fp_key ^ __builtin_bswap64(where);
 }
 
 /* The free pointer of free object @obj: the next free object or NULL. */
