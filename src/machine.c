@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <kmm/kmm.h>
+#include "internal/dma.h"
 #include "internal/machine.h"
 #include "internal/options.h"
 #include "internal/physmem.h"
@@ -192,6 +193,8 @@ void kmm_shutdown(void)
 		return;
 	/* Processes exit first: closing their mappings and files calls into drivers. */
 	process_exit_all();
+	/* Drivers' remove() still needs interrupts, slab and the page allocator. */
+	device_shutdown_all();
 	context_shutdown();
 	kmm_machine.booted = false;
 	devmem_exit();

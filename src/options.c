@@ -40,6 +40,12 @@ static const struct option_desc options[] = {
 	  "store slab free pointers xor-ed with a per-cache secret and their address" },
 	{ "slab_random", &kmm_opts.slab_random, 0,
 	  "hand out the objects of a new slab in a random order" },
+	{ "dma_debug", &kmm_opts.dma_debug, 0,
+	  "track every DMA mapping and allocation and report DMA-API misuse" },
+	{ "swiotlb_slots", &kmm_opts.swiotlb_slots, 1024,
+	  "2 KiB bounce slots in the swiotlb pool (taken from ZONE_DMA on first need)" },
+	{ "swiotlb_force", &kmm_opts.swiotlb_force, 0,
+	  "bounce every streaming DMA mapping through swiotlb, reachable or not" },
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))

@@ -19,6 +19,9 @@ struct kmm_opts {
 	long vmalloc_debug; /* unmap vfree'd areas and kunmap'd slots at once */
 	long slab_hardened; /* obfuscate slab free pointers (SLAB_FREELIST_HARDENED) */
 	long slab_random; /* randomize the free order of new slabs (SLAB_FREELIST_RANDOM) */
+	long dma_debug; /* track every DMA mapping and report misuse (CONFIG_DMA_API_DEBUG) */
+	long swiotlb_slots; /* bounce slots of IO_TLB_SIZE bytes in the swiotlb pool */
+	long swiotlb_force; /* bounce every streaming mapping (swiotlb=force) */
 };
 
 extern KMM_HIDDEN struct kmm_opts kmm_opts;

@@ -1,0 +1,390 @@
+/*
+ * kmm/dma.h - the DMA API: device masks, coherent allocations and streaming mappings.
+ *
+ * A dma_addr_t is the bus address the device uses; on every kmm profile it equals the
+ * physical address (no IOMMU, no bus offset). A device reaches the bus addresses at or below
+ * its mask. Coherent memory is allocated from the zone the coherent mask needs; a streaming
+ * mapping of memory the device cannot reach is bounced through the swiotlb pool, with the
+ * copies the direction implies (to the pool at map and sync_for_device, back at unmap and
+ * sync_for_cpu). With the dma_debug option every mapping is tracked and misuse is reported
+ * in the kernel's words ("DMA-API: ...").
+ */
+#ifndef KMM_DMA_H
+#define KMM_DMA_H
+
+#include "types.h"
+#include "gfp.h"
+#include "page.h"
+
+struct device;
+struct scatterlist;
+
+enum dma_data_direction {
+	DMA_BIDIRECTIONAL = 0,
+	DMA_TO_DEVICE = 1,
+	DMA_FROM_DEVICE = 2,
+	DMA_NONE = 3,
+};
+
+#define DMA_BIT_MASK(n) (((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
+#define DMA_MAPPING_ERROR (~(dma_addr_t)0)
+
+/* Attributes for the *_attrs variants. */
+#define DMA_ATTR_WEAK_ORDERING (1UL << 1)
+#define DMA_ATTR_WRITE_COMBINE (1UL << 2)
+#define DMA_ATTR_NO_KERNEL_MAPPING (1UL << 4)
+#define DMA_ATTR_SKIP_CPU_SYNC (1UL << 5)
+#define DMA_ATTR_FORCE_CONTIGUOUS (1UL << 6)
+#define DMA_ATTR_ALLOC_SINGLE_PAGES (1UL << 7)
+#define DMA_ATTR_NO_WARN (1UL << 8)
+#define DMA_ATTR_PRIVILEGED (1UL << 9)
+
+static inline bool valid_dma_direction(enum dma_data_direction dir)
+{
+	return dir == DMA_BIDIRECTIONAL || dir == DMA_TO_DEVICE || dir == DMA_FROM_DEVICE;
+}
+
+/* ------------------------------------------------------------------ masks */
+
+/**
+ * dma_supported - can the machine serve a device with this mask?
+ * @dev: the device
+ * @mask: the highest bus address it can drive
+ *
+ * A mask is enough when it reaches the whole of ZONE_DMA (or all RAM, if less), so that
+ * coherent memory and bounce buffers can be found below it.
+ * Context: any.
+ * Return: true or false.
+ */
+bool dma_supported(struct device *dev, u64 mask);
+
+/**
+ * dma_set_mask - set the streaming DMA mask
+ * @dev: the device
+ * @mask: DMA_BIT_MASK(n)
+ *
+ * Context: process context.
+ * Return: 0, or -EIO when the mask is unsupported (the old mask stays).
+ */
+int dma_set_mask(struct device *dev, u64 mask);
+
+/**
+ * dma_set_coherent_mask - set the mask dma_alloc_coherent() honours
+ * @dev: the device
+ * @mask: DMA_BIT_MASK(n)
+ *
+ * Context: process context.
+ * Return: 0, or -EIO.
+ */
+int dma_set_coherent_mask(struct device *dev, u64 mask);
+
+/**
+ * dma_set_mask_and_coherent - set both masks
+ * @dev: the device
+ * @mask: DMA_BIT_MASK(n)
+ *
+ * Context: process context.
+ * Return: 0, or -EIO.
+ */
+int dma_set_mask_and_coherent(struct device *dev, u64 mask);
+
+/**
+ * dma_get_mask - the streaming DMA mask
+ * @dev: the device
+ *
+ * Return: the mask, or DMA_BIT_MASK(32) when the device has none set.
+ */
+u64 dma_get_mask(struct device *dev);
+
+/**
+ * dma_get_required_mask - smallest mask that reaches all of RAM
+ * @dev: the device
+ *
+ * Return: the mask.
+ */
+u64 dma_get_required_mask(struct device *dev);
+
+/**
+ * dma_capable - can @dev reach [@addr, @addr + @size) directly?
+ * @dev: the device
+ * @addr: bus address
+ * @size: bytes
+ *
+ * Return: true or false.
+ */
+bool dma_capable(struct device *dev, dma_addr_t addr, size_t size);
+
+/* ------------------------------------------------------------------ coherent memory */
+
+/**
+ * dma_alloc_attrs - allocate zeroed memory both the CPU and the device see coherently
+ * @dev: the device
+ * @size: bytes (rounded up to whole pages)
+ * @dma_handle: receives the bus address
+ * @gfp: GFP flags (zone flags are chosen from the coherent mask)
+ * @attrs: DMA_ATTR_*
+ *
+ * Context: may sleep if @gfp allows.
+ * Return: the kernel virtual address, or NULL.
+ */
+void *dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp,
+		      unsigned long attrs);
+
+/**
+ * dma_free_attrs - free dma_alloc_attrs() memory
+ * @dev: the device
+ * @size: the size allocated
+ * @cpu_addr: the address returned
+ * @dma_handle: the bus address returned
+ * @attrs: DMA_ATTR_*
+ *
+ * Context: process context (the kernel forbids it with interrupts disabled).
+ */
+void dma_free_attrs(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle,
+		    unsigned long attrs);
+
+static inline void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *dma_handle,
+				       gfp_t gfp)
+{
+	return dma_alloc_attrs(dev, size, dma_handle, gfp, 0);
+}
+
+static inline void dma_free_coherent(struct device *dev, size_t size, void *cpu_addr,
+				     dma_addr_t dma_handle)
+{
+	dma_free_attrs(dev, size, cpu_addr, dma_handle, 0);
+}
+
+static inline void *dma_zalloc_coherent(struct device *dev, size_t size, dma_addr_t *dma_handle,
+					gfp_t gfp)
+{
+	return dma_alloc_attrs(dev, size, dma_handle, gfp | __GFP_ZERO, 0);
+}
+
+/**
+ * dmam_alloc_coherent - dma_alloc_coherent() freed when the driver detaches
+ * @dev: the device
+ * @size: bytes
+ * @dma_handle: receives the bus address
+ * @gfp: GFP flags
+ *
+ * Context: may sleep if @gfp allows.
+ * Return: the kernel virtual address, or NULL.
+ */
+void *dmam_alloc_coherent(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp);
+
+/**
+ * dmam_free_coherent - free dmam_alloc_coherent() memory early
+ * @dev: the device
+ * @size: the size allocated
+ * @vaddr: the address returned
+ * @dma_handle: the bus address returned
+ *
+ * Context: process context.
+ */
+void dmam_free_coherent(struct device *dev, size_t size, void *vaddr, dma_addr_t dma_handle);
+
+/* ------------------------------------------------------------------ streaming mappings */
+
+/**
+ * dma_map_page_attrs - make part of a page available to the device
+ * @dev: the device
+ * @page: the page (low or high memory)
+ * @offset: byte offset in the page
+ * @size: bytes
+ * @dir: which way the data moves
+ * @attrs: DMA_ATTR_*
+ *
+ * Memory beyond the device's mask is bounced through swiotlb.
+ * Context: any; never sleeps.
+ * Return: the bus address, or DMA_MAPPING_ERROR (check with dma_mapping_error()).
+ */
+dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page, size_t offset, size_t size,
+			      enum dma_data_direction dir, unsigned long attrs);
+
+/**
+ * dma_unmap_page_attrs - end a streaming mapping; the CPU owns the memory again
+ * @dev: the device
+ * @addr: the bus address the map returned
+ * @size: the size mapped
+ * @dir: the direction mapped with
+ * @attrs: DMA_ATTR_*
+ *
+ * Context: any; never sleeps.
+ */
+void dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size,
+			  enum dma_data_direction dir, unsigned long attrs);
+
+/**
+ * dma_map_single_attrs - map a linear-map (kmalloc, page allocator) buffer
+ * @dev: the device
+ * @ptr: the buffer; vmalloc and stack memory are refused
+ * @size: bytes
+ * @dir: which way the data moves
+ * @attrs: DMA_ATTR_*
+ *
+ * Context: any; never sleeps.
+ * Return: the bus address, or DMA_MAPPING_ERROR.
+ */
+dma_addr_t dma_map_single_attrs(struct device *dev, void *ptr, size_t size,
+				enum dma_data_direction dir, unsigned long attrs);
+
+static inline void dma_unmap_single_attrs(struct device *dev, dma_addr_t addr, size_t size,
+					  enum dma_data_direction dir, unsigned long attrs)
+{
+	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
+}
+
+#define dma_map_single(d, a, s, r) dma_map_single_attrs(d, a, s, r, 0)
+#define dma_unmap_single(d, a, s, r) dma_unmap_single_attrs(d, a, s, r, 0)
+#define dma_map_page(d, p, o, s, r) dma_map_page_attrs(d, p, o, s, r, 0)
+#define dma_unmap_page(d, a, s, r) dma_unmap_page_attrs(d, a, s, r, 0)
+
+/**
+ * dma_mapping_error - did a map call fail?
+ * @dev: the device
+ * @dma_addr: what it returned
+ *
+ * dma-debug notes the check; unmapping a mapping never checked is reported.
+ * Context: any.
+ * Return: -ENOMEM for a failed mapping, else 0.
+ */
+int dma_mapping_error(struct device *dev, dma_addr_t dma_addr);
+
+/**
+ * dma_sync_single_for_cpu - give a streaming mapping's memory back to the CPU
+ * @dev: the device
+ * @addr: bus address inside the mapping
+ * @size: bytes from there
+ * @dir: the direction mapped with
+ *
+ * A bounced mapping copies the device's data back to the buffer (DMA_FROM_DEVICE,
+ * DMA_BIDIRECTIONAL).
+ * Context: any.
+ */
+void dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size,
+			     enum dma_data_direction dir);
+
+/**
+ * dma_sync_single_for_device - hand a streaming mapping's memory to the device again
+ * @dev: the device
+ * @addr: bus address inside the mapping
+ * @size: bytes from there
+ * @dir: the direction mapped with
+ *
+ * A bounced mapping copies the buffer to the bounce slot (DMA_TO_DEVICE,
+ * DMA_BIDIRECTIONAL).
+ * Context: any.
+ */
+void dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size,
+				enum dma_data_direction dir);
+
+static inline void dma_sync_single_range_for_cpu(struct device *dev, dma_addr_t addr,
+						 unsigned long offset, size_t size,
+						 enum dma_data_direction dir)
+{
+	dma_sync_single_for_cpu(dev, addr + offset, size, dir);
+}
+
+static inline void dma_sync_single_range_for_device(struct device *dev, dma_addr_t addr,
+						    unsigned long offset, size_t size,
+						    enum dma_data_direction dir)
+{
+	dma_sync_single_for_device(dev, addr + offset, size, dir);
+}
+
+/**
+ * dma_map_sg_attrs - map every segment of a scatterlist
+ * @dev: the device
+ * @sg: the list
+ * @nents: segments to map
+ * @dir: which way the data moves
+ * @attrs: DMA_ATTR_*
+ *
+ * Context: any; never sleeps.
+ * Return: the number of mapped segments (sg_dma_address/sg_dma_len set), or 0 when any
+ * segment failed (none stays mapped).
+ */
+int dma_map_sg_attrs(struct device *dev, struct scatterlist *sg, int nents,
+		     enum dma_data_direction dir, unsigned long attrs);
+
+/**
+ * dma_unmap_sg_attrs - unmap a scatterlist
+ * @dev: the device
+ * @sg: the list
+ * @nents: the count passed to dma_map_sg() (not the count it returned)
+ * @dir: the direction mapped with
+ * @attrs: DMA_ATTR_*
+ *
+ * Context: any; never sleeps.
+ */
+void dma_unmap_sg_attrs(struct device *dev, struct scatterlist *sg, int nents,
+			enum dma_data_direction dir, unsigned long attrs);
+
+#define dma_map_sg(d, s, n, r) dma_map_sg_attrs(d, s, n, r, 0)
+#define dma_unmap_sg(d, s, n, r) dma_unmap_sg_attrs(d, s, n, r, 0)
+
+/**
+ * dma_sync_sg_for_cpu - dma_sync_single_for_cpu() for every segment
+ * @dev: the device
+ * @sg: the list
+ * @nelems: the count passed to dma_map_sg()
+ * @dir: the direction mapped with
+ *
+ * Context: any.
+ */
+void dma_sync_sg_for_cpu(struct device *dev, struct scatterlist *sg, int nelems,
+			 enum dma_data_direction dir);
+
+/**
+ * dma_sync_sg_for_device - dma_sync_single_for_device() for every segment
+ * @dev: the device
+ * @sg: the list
+ * @nelems: the count passed to dma_map_sg()
+ * @dir: the direction mapped with
+ *
+ * Context: any.
+ */
+void dma_sync_sg_for_device(struct device *dev, struct scatterlist *sg, int nelems,
+			    enum dma_data_direction dir);
+
+/* ------------------------------------------------------------------ swiotlb and debug */
+
+struct kmm_swiotlb_info {
+	unsigned long nslabs; /* slots in the pool (IO_TLB_SIZE bytes each); 0 before first use */
+	unsigned long used; /* slots holding a bounce buffer now */
+	phys_addr_t start; /* first bus address of the pool */
+	phys_addr_t end; /* one past the last */
+	unsigned long bounced; /* mappings bounced since boot */
+	unsigned long full; /* mappings refused for lack of slots */
+};
+
+#define IO_TLB_SHIFT 11
+#define IO_TLB_SIZE (1UL << IO_TLB_SHIFT)
+#define IO_TLB_SEGSIZE 128
+
+/**
+ * kmm_swiotlb_info - the bounce pool's state
+ * @info: filled in
+ *
+ * Context: any.
+ */
+void kmm_swiotlb_info(struct kmm_swiotlb_info *info);
+
+/**
+ * kmm_dma_debug_entries - mappings and coherent allocations dma-debug tracks now
+ * @dev: only this device's, or NULL for all
+ *
+ * Context: any.
+ * Return: the count (0 when the dma_debug option is off).
+ */
+unsigned long kmm_dma_debug_entries(struct device *dev);
+
+/**
+ * kmm_dma_debug_errors - dma-debug reports made since boot (debugfs error_count)
+ *
+ * Return: the count.
+ */
+unsigned long kmm_dma_debug_errors(void);
+
+#endif /* KMM_DMA_H */
