@@ -22,5 +22,7 @@ int cmd_top(const struct kmm_cli *cli);
 
 /* The demo's slab step (slabinfo.c). */
 int demo_step_slab(void);
+/* The demo's framebuffer step (demo_fbmem.c). */
+int demo_step_fbmem(void);
 
 #endif /* KMM_TOOLS_COMMANDS_H */

@@ -145,6 +145,7 @@ int cmd_demo(const struct kmm_cli *cli)
 		{ "GFP_KERNEL in atomic context", step_atomic_context },
 		{ "A double free", step_double_free },
 		{ "Slab caches and kmalloc", demo_step_slab },
+		{ "A framebuffer driver mapped into a user process", demo_step_fbmem },
 		{ "vmalloc, a guard page, kmap", step_vmalloc },
 	};
 	int err;

@@ -1,0 +1,117 @@
+/*
+ * draw.c - a user program for the fbmem framebuffer: it maps the VRAM and paints a picture
+ * with plain stores, then exercises the lazily mapped shadow buffer. It uses only the system
+ * calls of user_shim.h, so the same source runs against a real kernel and against kmm, and
+ * prints the same lines in both (no addresses, nothing timing-dependent).
+ */
+#include <string.h>
+
+#include "fbmem.h"
+#include "draw.h"
+#include "user_shim.h"
+
+#ifdef KMM_USER
+struct kmm_process *shim_process;
+#endif
+
+static unsigned int rgb(unsigned int r, unsigned int g, unsigned int b)
+{
+	return (r << 16) | (g << 8) | b;
+}
+
+/* A sky fading from deep blue to orange, a sun, two hills and a frame. */
+static unsigned int pixel(unsigned int x, unsigned int y, unsigned int w, unsigned int h)
+{
+	int dx = (int)x - (int)(w * 3 / 4), dy = (int)y - (int)(h / 4);
+	int r_sun = (int)h / 7;
+	long hill1 =
+		(long)h * 3 / 4 - (long)(h / 5) + ((long)x - w / 3) * ((long)x - w / 3) / (long)w;
+	long hill2 = (long)h * 5 / 6 - (long)(h / 8) +
+		     ((long)x - w * 4 / 5) * ((long)x - w * 4 / 5) / (long)(w / 2);
+
+	if (x < 2 || y < 2 || x >= w - 2 || y >= h - 2)
+		return rgb(40, 40, 40);
+	if (dx * dx + dy * dy <= r_sun * r_sun)
+		return rgb(255, 220, 60);
+	if ((long)y >= hill2)
+		return rgb(20, 110 + (y * 60) / h, 40);
+	if ((long)y >= hill1)
+		return rgb(60, 150 + (y * 60) / h, 70);
+	return rgb(30 + (y * 220) / h, 40 + (y * 100) / h, 140 - (y * 100) / h);
+}
+
+static unsigned int fnv1a(const unsigned char *p, size_t len)
+{
+	unsigned int h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static int fail(FILE *out, const char *what)
+{
+	fprintf(out, "fbmem: %s failed: %s\n", what, strerror(errno));
+	return -1;
+}
+
+int fbmem_draw(const char *dev, FILE *out)
+{
+	size_t shadow_len = DRAW_SHADOW_PAGES * 4096;
+	struct fbmem_info *info;
+	unsigned char *shadow, *back;
+	unsigned int *fb;
+	int fd, ok = 1;
+
+	fd = u_open(dev, O_RDWR);
+	if (fd < 0)
+		return fail(out, "open");
+	/* user memory for the ioctl and read() results, as a real program's heap would be */
+	info = u_mmap(4096 * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (info == MAP_FAILED)
+		return fail(out, "mmap anonymous");
+	back = (unsigned char *)info + 4096;
+	if (u_ioctl(fd, FBMEM_IOC_GET_INFO, info))
+		return fail(out, "FBMEM_IOC_GET_INFO");
+	fprintf(out, "fbmem: %ux%u %ubpp line_length %u vram %u shadow %u\n", info->width,
+		info->height, info->bpp, info->line_length, info->vram_size, info->shadow_size);
+
+	fb = u_mmap(info->vram_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (fb == MAP_FAILED)
+		return fail(out, "mmap vram");
+	for (unsigned int y = 0; y < info->height; y++)
+		for (unsigned int x = 0; x < info->width; x++)
+			fb[y * (info->line_length / 4) + x] =
+				pixel(x, y, info->width, info->height);
+	fprintf(out, "fbmem: drew a frame, checksum %08x\n",
+		fnv1a((unsigned char *)fb, (size_t)info->line_length * info->height));
+
+	shadow = u_mmap(shadow_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, FBMEM_SHADOW_OFFSET);
+	if (shadow == MAP_FAILED)
+		return fail(out, "mmap shadow");
+	for (size_t i = 0; i < shadow_len; i += 64)
+		shadow[i] = (unsigned char)(i / 64);
+	if (u_ioctl(fd, FBMEM_IOC_GET_INFO, info))
+		return fail(out, "FBMEM_IOC_GET_INFO");
+	fprintf(out, "fbmem: touched %d shadow pages, the fault handler supplied %llu\n",
+		DRAW_SHADOW_PAGES, (unsigned long long)info->shadow_faults);
+	if (u_read(fd, back, 256) != 256)
+		return fail(out, "read");
+	for (int i = 0; i < 256; i++)
+		ok &= back[i] == (i % 64 ? 0 : i / 64);
+	fprintf(out, "fbmem: read() of the shadow returns what the mapping wrote: %s\n",
+		ok ? "yes" : "no");
+
+	u_munmap(shadow, shadow_len);
+	u_munmap(fb, info->vram_size);
+	u_munmap(info, 4096 * 2);
+	u_close(fd);
+	return ok ? 0 : -1;
+}
+
+#ifndef KMM_USER
+int main(void)
+{
+	return fbmem_draw("/dev/" FBMEM_NAME, stdout) ? 1 : 0;
+}
+#endif

@@ -1,0 +1,19 @@
+/*
+ * draw.h - the fbmem user program as a function, so that kmm's demo and tests can run it as
+ * a simulated process (a real-kernel build gets a main() that calls it).
+ */
+#ifndef DRAW_H
+#define DRAW_H
+
+#include <stdio.h>
+
+#define DRAW_SHADOW_PAGES 16
+
+/*
+ * Open @dev, draw a picture into its VRAM through mmap, touch DRAW_SHADOW_PAGES pages of the
+ * shadow mapping and check them back through read(), printing one structured line per fact
+ * to @out. Returns 0, or -1 with a line saying what failed.
+ */
+int fbmem_draw(const char *dev, FILE *out);
+
+#endif /* DRAW_H */
