@@ -28,6 +28,15 @@
 
 /* ---------------------------------------------------------------- holding slabs */
 
+static void report_double_free(struct kmem_cache *s, void *obj)
+{
+	report_start("slab_double_free", "BUG %s (Not tainted): Object already free", s->name);
+	report_add("Object %p is the head of the free list it is being freed onto", obj);
+	report_add_task();
+	report_add_stack();
+	report_finish();
+}
+
 static void remote_push(struct kmem_cache *s, struct slab_cpu *c, void *obj)
 {
 	void *head = __atomic_load_n(&c->remote, __ATOMIC_RELAXED);
@@ -79,6 +88,8 @@ static void give_back_locked(struct kmem_cache *s, struct slab_cpu *c, void *obj
 		c->freelist = obj;
 	} else if (h) {
 		remote_push(s, h, obj);
+	} else if (unlikely(obj == page->freelist || obj == c->freelist)) {
+		report_double_free(s, obj); /* freed twice into a stash: keep one */
 	} else {
 		struct page *empty = slab_node_free(s, page, obj);
 
@@ -289,15 +300,6 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p
 }
 
 /* ---------------------------------------------------------------- freeing */
-
-static void report_double_free(struct kmem_cache *s, void *obj)
-{
-	report_start("slab_double_free", "BUG %s (Not tainted): Object already free", s->name);
-	report_add("Object %p is the head of the free list it is being freed onto", obj);
-	report_add_task();
-	report_add_stack();
-	report_finish();
-}
 
 void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *caller)
 {

@@ -192,6 +192,26 @@ static void double_free_on_the_fast_path_is_refused(void **state)
 	kmem_cache_destroy(s);
 }
 
+static void double_free_into_a_node_slab_is_caught_when_the_stash_is_flushed(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("stash_dfree", 64, 0, 0, NULL);
+	void *objs[200];
+
+	for (int i = 0; i < 200; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	/* objs[0]'s slab is a full node slab by now: both frees go to the stash. */
+	kmem_cache_free(s, objs[0]);
+	kmm_report_capture_begin();
+	kmem_cache_free(s, objs[0]);
+	kmem_cache_shrink(s);
+	assert_int_equal(kmm_report_captured("slab_double_free"), 1);
+	kmm_report_capture_end();
+	for (int i = 1; i < 200; i++)
+		kmem_cache_free(s, objs[i]);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	kmem_cache_destroy(s);
+}
+
 static void freeing_into_the_wrong_cache_is_reported_and_redirected(void **state)
 {
 	struct kmem_cache *a = kmem_cache_create("cache_a", 64, 0, 0, NULL);
@@ -332,6 +352,7 @@ int main(void)
 		cmocka_unit_test(write_after_free_is_caught_at_the_next_allocation),
 		cmocka_unit_test(double_free_is_refused),
 		cmocka_unit_test(double_free_on_the_fast_path_is_refused),
+		cmocka_unit_test(double_free_into_a_node_slab_is_caught_when_the_stash_is_flushed),
 		cmocka_unit_test(freeing_into_the_wrong_cache_is_reported_and_redirected),
 		cmocka_unit_test(a_pointer_inside_an_object_is_refused),
 		cmocka_unit_test(leak_on_destroy_lists_the_objects),
