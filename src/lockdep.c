@@ -9,7 +9,9 @@
  * held class to the new one; an edge that is new is checked under graph_lock by a depth-first
  * search for a path back, and a path found is reported as "possible circular locking
  * dependency detected"; a second lock of a class already held (without a nesting subclass)
- * is "possible recursive locking detected". After the first report lockdep stops judging (as the kernel's
+ * is "possible recursive locking detected"; a spinning class taken in an interrupt context
+ * and elsewhere with that interrupt enabled is "inconsistent lock state" (the usage bits of
+ * each class). After the first report lockdep stops judging (as the kernel's
  * debug_locks does), since one inversion usually causes a cascade.
  *
  * Lock order: graph_lock, then the report lock. The fast path (every edge already known, the
@@ -33,12 +35,34 @@
 #define WORDS (MAX_CLASSES / (8 * sizeof(unsigned long)))
 #define WORD_BITS (8 * sizeof(unsigned long))
 
+/*
+ * How a class has been used, for the irq-safety check: taken in hardirq (softirq) context,
+ * or taken with hardirqs (softirqs) enabled. A spinning class with both bits of one pair can
+ * deadlock against its own interrupt: "inconsistent lock state".
+ */
+enum lock_usage_bit {
+	USED_IN_HARDIRQ,
+	ENABLED_HARDIRQ,
+	USED_IN_SOFTIRQ,
+	ENABLED_SOFTIRQ,
+	NR_USAGE,
+};
+
+static const char *const usage_name[NR_USAGE] = {
+	[USED_IN_HARDIRQ] = "IN-HARDIRQ-W",
+	[ENABLED_HARDIRQ] = "HARDIRQ-ON-W",
+	[USED_IN_SOFTIRQ] = "IN-SOFTIRQ-W",
+	[ENABLED_SOFTIRQ] = "SOFTIRQ-ON-W",
+};
+
 struct lock_class {
 	const void *key; /* key address + subclass; NULL for a free slot */
 	const char *name;
 	unsigned int subclass;
 	int wait_type;
 	void *first_ip; /* where a lock of the class was first taken, for the chain report */
+	unsigned int usage; /* USED_* bits: the contexts the class has been taken in */
+	void *usage_ip[NR_USAGE]; /* where each usage bit was first set */
 };
 
 static pthread_mutex_t graph_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -47,18 +71,22 @@ static unsigned short class_hash[CLASS_HASH];
 static unsigned int nr_classes = 1;
 static unsigned long deps[MAX_CLASSES][WORDS];
 static bool debug_locks = true;
+static unsigned long generation = 1; /* bumped at boot: every thread's held[] is then stale */
 
 void lockdep_boot(void)
 {
 	pthread_mutex_lock(&graph_lock);
-	for (unsigned int i = 0; i < MAX_CLASSES; i++)
+	for (unsigned int i = 0; i < MAX_CLASSES; i++) {
 		__atomic_store_n(&classes[i].key, NULL, __ATOMIC_RELAXED);
+		__atomic_store_n(&classes[i].usage, 0, __ATOMIC_RELAXED);
+	}
 	memset(class_hash, 0, sizeof(class_hash));
 	for (unsigned int i = 0; i < MAX_CLASSES; i++)
 		for (unsigned int w = 0; w < WORDS; w++)
 			__atomic_store_n(&deps[i][w], 0, __ATOMIC_RELAXED);
 	nr_classes = 1;
 	__atomic_store_n(&debug_locks, true, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&generation, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&graph_lock);
 }
 
@@ -196,7 +224,7 @@ void lockdep_add_lock_line(const char *prefix, const void *lock, const struct lo
 
 void lockdep_add_held_locks(struct kmm_thread *t)
 {
-	if (!t->nr_held) {
+	if (!t->nr_held || t->held_gen != __atomic_load_n(&generation, __ATOMIC_RELAXED)) {
 		report_add("no locks held by %s/%d.", t->comm, t->pid);
 		return;
 	}
@@ -313,6 +341,94 @@ static void report_recursive(struct kmm_thread *t, const struct held_lock *prev,
 	pthread_mutex_unlock(&graph_lock);
 }
 
+/* The usage bits of taking a lock in the calling thread's present context. */
+static unsigned int usage_now(const struct kmm_thread *t)
+{
+	unsigned int u = 0;
+
+	if (t->preempt_count & HARDIRQ_MASK)
+		u |= 1u << USED_IN_HARDIRQ;
+	else if (t->preempt_count & SOFTIRQ_OFFSET)
+		u |= 1u << USED_IN_SOFTIRQ;
+	if (!t->irqs_disabled) {
+		u |= 1u << ENABLED_HARDIRQ;
+		if (!(t->preempt_count & SOFTIRQ_MASK))
+			u |= 1u << ENABLED_SOFTIRQ;
+	}
+	return u;
+}
+
+/* Under graph_lock: class @cls, already used as @old, is now used as @bit in @t. */
+static void report_inconsistent(struct kmm_thread *t, unsigned int cls, int old, int bit,
+				const struct lockdep_map *map, void *ip)
+{
+	char was[128];
+	int interrupt_kind = old == USED_IN_HARDIRQ || bit == USED_IN_HARDIRQ;
+
+	report_start("lockdep_inconsistent", "WARNING: inconsistent lock state");
+	report_add("kmm Not tainted");
+	report_add("--------------------------------");
+	report_add("inconsistent {%s} -> {%s} usage.", usage_name[old], usage_name[bit]);
+	report_add("%s/%d [HC%u[%u]:SC%u[%u]:HE%u:SE%u] takes:", t->comm, t->pid,
+		   !!(t->preempt_count & HARDIRQ_MASK), (t->preempt_count & HARDIRQ_MASK) >> 16,
+		   !!(t->preempt_count & SOFTIRQ_OFFSET), !!(t->preempt_count & SOFTIRQ_OFFSET),
+		   !t->irqs_disabled, !(t->preempt_count & SOFTIRQ_MASK));
+	lockdep_add_lock_line("", map, map, ip);
+	lockdep_format_ip(was, sizeof(was), classes[cls].usage_ip[old]);
+	report_add("{%s} state was registered at:", usage_name[old]);
+	report_add("  %s", was);
+	report_add("%s", "");
+	report_add("other info that might help us debug this:");
+	report_add(" Possible unsafe locking scenario:");
+	report_add("%s", "");
+	report_add("       CPU0");
+	report_add("       ----");
+	report_add("  lock(%s);", classes[cls].name);
+	report_add("  <%s>", interrupt_kind ? "Interrupt" : "Softirq");
+	report_add("    lock(%s);", classes[cls].name);
+	report_add("%s", "");
+	report_add(" *** DEADLOCK ***");
+	report_add("%s", "");
+	lockdep_add_held_locks(t);
+	report_add("%s", "");
+	report_add("stack backtrace:");
+	report_add_task();
+	report_add_stack();
+	report_finish();
+}
+
+/* Record the contexts @cls is taken in; report a spinning class used both in and outside
+ * an interrupt it does not keep out. */
+static void mark_usage(struct kmm_thread *t, unsigned int cls, const struct lockdep_map *map,
+		       void *ip)
+{
+	static const int conflict[NR_USAGE] = {
+		[USED_IN_HARDIRQ] = ENABLED_HARDIRQ,
+		[ENABLED_HARDIRQ] = USED_IN_HARDIRQ,
+		[USED_IN_SOFTIRQ] = ENABLED_SOFTIRQ,
+		[ENABLED_SOFTIRQ] = USED_IN_SOFTIRQ,
+	};
+	unsigned int now = usage_now(t);
+
+	if ((__atomic_load_n(&classes[cls].usage, __ATOMIC_RELAXED) & now) == now)
+		return;
+	pthread_mutex_lock(&graph_lock);
+	for (int bit = 0; bit < NR_USAGE; bit++) {
+		unsigned int had = classes[cls].usage;
+
+		if (!(now & (1u << bit)) || (had & (1u << bit)))
+			continue;
+		classes[cls].usage_ip[bit] = ip;
+		__atomic_store_n(&classes[cls].usage, had | (1u << bit), __ATOMIC_RELAXED);
+		if (classes[cls].wait_type == 2 && (had & (1u << conflict[bit])) &&
+		    __atomic_load_n(&debug_locks, __ATOMIC_RELAXED)) {
+			__atomic_store_n(&debug_locks, false, __ATOMIC_RELAXED);
+			report_inconsistent(t, cls, conflict[bit], bit, map, ip);
+		}
+	}
+	pthread_mutex_unlock(&graph_lock);
+}
+
 /* Record that @t takes class @cls while holding @prev; report a cycle if that closes one. */
 static void add_dep(struct kmm_thread *t, const struct held_lock *prev, unsigned short cls,
 		    const struct lockdep_map *map, void *ip)
@@ -334,9 +450,22 @@ static void add_dep(struct kmm_thread *t, const struct held_lock *prev, unsigned
 	pthread_mutex_unlock(&graph_lock);
 }
 
-void lock_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock, void *ip)
+/* The calling thread's lock stack, emptied if it dates from an earlier boot. */
+static struct kmm_thread *held_current(void)
 {
 	struct kmm_thread *t = thread_current();
+	unsigned long gen = __atomic_load_n(&generation, __ATOMIC_RELAXED);
+
+	if (__builtin_expect(t->held_gen != gen, 0)) {
+		t->held_gen = gen;
+		t->nr_held = 0;
+	}
+	return t;
+}
+
+void lock_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock, void *ip)
+{
+	struct kmm_thread *t = held_current();
 	unsigned short cls;
 
 	if (t->nr_held == THREAD_MAX_HELD)
@@ -345,6 +474,7 @@ void lock_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock, 
 	if (!cls)
 		return;
 	if (!trylock && __atomic_load_n(&debug_locks, __ATOMIC_RELAXED)) {
+		mark_usage(t, cls, map, ip);
 		for (unsigned int i = 0; i < t->nr_held; i++) {
 			unsigned short prev = t->held[i].cls;
 
@@ -362,7 +492,7 @@ void lock_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock, 
 
 void lock_release(struct lockdep_map *map)
 {
-	struct kmm_thread *t = thread_current();
+	struct kmm_thread *t = held_current();
 
 	for (unsigned int i = t->nr_held; i-- > 0;) {
 		if (t->held[i].map != map)
@@ -375,12 +505,12 @@ void lock_release(struct lockdep_map *map)
 
 unsigned int lockdep_depth(void)
 {
-	return thread_current()->nr_held;
+	return held_current()->nr_held;
 }
 
 bool lockdep_is_held(const struct lockdep_map *map)
 {
-	struct kmm_thread *t = thread_current();
+	struct kmm_thread *t = held_current();
 
 	for (unsigned int i = 0; i < t->nr_held; i++)
 		if (t->held[i].map == map)
@@ -392,7 +522,7 @@ bool kmm_lockdep_warn_not_held(const char *what)
 {
 	report_start("lockdep_not_held", "WARNING: CPU: %u PID: %d lock not held: %s",
 		     smp_processor_id(), kmm_current_pid(), what);
-	lockdep_add_held_locks(thread_current());
+	lockdep_add_held_locks(held_current());
 	report_add_task();
 	report_add_stack();
 	report_finish();
@@ -401,7 +531,7 @@ bool kmm_lockdep_warn_not_held(const char *what)
 
 void debug_show_held_locks(void)
 {
-	struct kmm_thread *t = thread_current();
+	struct kmm_thread *t = held_current();
 
 	fprintf(stderr, "%u locks held by %s/%d\n", t->nr_held, t->comm, t->pid);
 	for (unsigned int i = 0; i < t->nr_held; i++) {

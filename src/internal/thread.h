@@ -44,6 +44,7 @@ struct kmm_thread {
 	unsigned int nr_slab_cpus;
 	struct kmm_stats stats;
 	unsigned int nr_held; /* entries used in held[] */
+	unsigned long held_gen; /* lockdep generation held[] belongs to; older: empty */
 	struct held_lock held[THREAD_MAX_HELD];
 };
 

@@ -1,7 +1,8 @@
 /*
  * Deliberate misuse of execution contexts and locks, each caught with the kernel's report
  * and an exact count: a mutex taken in an interrupt handler, an AB-BA lock inversion, unlocks
- * of locks not held, two locks of one class without a nesting annotation, a recursive
+ * of locks not held, two locks of one class without a nesting annotation, a spinlock shared
+ * with an interrupt handler but taken with interrupts on, a recursive
  * spin_lock or mutex_lock, a mutex unlocked by another thread, handlers and work that return
  * holding a lock.
  */
@@ -270,6 +271,56 @@ static void irq_handler_returning_with_a_lock_held_is_reported(void **state)
 	assert_int_equal(kmm_report_captured_find("last function: handler_leaving_lock_held"), 1);
 }
 
+static irqreturn_t handler_taking_the_lock(int irq, void *id)
+{
+	struct dev *d = id;
+
+	spin_lock(&d->lock);
+	spin_unlock(&d->lock);
+	complete(&d->done);
+	return IRQ_HANDLED;
+}
+
+static void lock_shared_with_a_handler_but_taken_with_irqs_on_is_reported(void **state)
+{
+	struct dev d;
+	const char *text;
+
+	spin_lock_init(&d.lock);
+	init_completion(&d.done);
+	kmm_report_capture_begin();
+	spin_lock(&d.lock); /* interrupts on: the handler could interrupt this CPU right here */
+	spin_unlock(&d.lock);
+	request_irq(LINE, handler_taking_the_lock, 0, "shared", &d);
+	kmm_raise_irq(LINE);
+	wait_for_completion(&d.done);
+	free_irq(LINE, &d);
+	assert_int_equal(kmm_report_capture_end(), 1);
+	assert_int_equal(kmm_report_captured("lockdep_inconsistent"), 1);
+	text = kmm_report_captured_text(0);
+	assert_true(strncmp(text, "WARNING: inconsistent lock state\n", 33) == 0);
+	assert_non_null(strstr(text, "inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage."));
+	assert_non_null(strstr(text, "[HC1[1]:SC0[0]:HE0:SE1] takes:"));
+	assert_non_null(strstr(text, "  <Interrupt>\n    lock(&d.lock);"));
+}
+
+static void lock_shared_with_a_handler_under_irqsave_is_fine(void **state)
+{
+	struct dev d;
+	unsigned long flags;
+
+	spin_lock_init(&d.lock);
+	init_completion(&d.done);
+	kmm_report_capture_begin();
+	spin_lock_irqsave(&d.lock, flags);
+	spin_unlock_irqrestore(&d.lock, flags);
+	request_irq(LINE, handler_taking_the_lock, 0, "shared", &d);
+	kmm_raise_irq(LINE);
+	wait_for_completion(&d.done);
+	free_irq(LINE, &d);
+	assert_int_equal(kmm_report_capture_end(), 0);
+}
+
 static irqreturn_t handler_enabling_irqs(int irq, void *id)
 {
 	struct dev *d = id;
@@ -341,6 +392,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mutex_unlocked_by_another_thread_is_reported, boot,
 						shutdown),
 		cmocka_unit_test_setup_teardown(irq_handler_returning_with_a_lock_held_is_reported,
+						boot, shutdown),
+		cmocka_unit_test_setup_teardown(
+			lock_shared_with_a_handler_but_taken_with_irqs_on_is_reported, boot,
+			shutdown),
+		cmocka_unit_test_setup_teardown(lock_shared_with_a_handler_under_irqsave_is_fine,
 						boot, shutdown),
 		cmocka_unit_test_setup_teardown(irq_handler_enabling_interrupts_is_reported, boot,
 						shutdown),
