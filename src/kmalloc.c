@@ -17,10 +17,11 @@
 #include "internal/report.h"
 #include "internal/slab.h"
 
+/* In the kernel's order, which is also the order of creation (slabinfo lists newest first). */
 enum kmalloc_type {
 	KMALLOC_NORMAL,
-	KMALLOC_RECLAIM,
 	KMALLOC_CGROUP,
+	KMALLOC_RECLAIM,
 	KMALLOC_DMA,
 	NR_KMALLOC_TYPES,
 };
@@ -32,8 +33,8 @@ static const unsigned int class_size[NR_KMALLOC_CLASSES] = { 8,	  16,  32,   64,
 static const char *const class_name[NR_KMALLOC_CLASSES] = { "8",   "16",  "32",	 "64",	"96",
 							    "128", "192", "256", "512", "1k",
 							    "2k",  "4k",  "8k" };
-static const char *const type_prefix[NR_KMALLOC_TYPES] = { "kmalloc-", "kmalloc-rcl-",
-							   "kmalloc-cg-", "dma-kmalloc-" };
+static const char *const type_prefix[NR_KMALLOC_TYPES] = { "kmalloc-", "kmalloc-cg-",
+							   "kmalloc-rcl-", "dma-kmalloc-" };
 
 /* Class of sizes 1..192 by (size + 7) / 8: the two odd classes 96 and 192 live here. */
 static const unsigned char small_class[25] = {
@@ -197,8 +198,9 @@ char *kstrndup(const char *s, size_t max, gfp_t gfp)
 
 void kmalloc_init(void)
 {
-	static const slab_flags_t type_flags[NR_KMALLOC_TYPES] = { 0, SLAB_RECLAIM_ACCOUNT,
-								   SLAB_ACCOUNT, SLAB_CACHE_DMA };
+	static const slab_flags_t type_flags[NR_KMALLOC_TYPES] = { 0, SLAB_ACCOUNT,
+								   SLAB_RECLAIM_ACCOUNT,
+								   SLAB_CACHE_DMA };
 
 	for (int t = 0; t < NR_KMALLOC_TYPES; t++) {
 		for (int c = 0; c < NR_KMALLOC_CLASSES; c++) {

@@ -406,7 +406,7 @@ static void slabinfo_prints_the_kernel_layout(void **state)
 {
 	struct kmem_cache *s = kmem_cache_create("kmmprobe_obj", 200, 0, SLAB_HWCACHE_ALIGN, NULL);
 	void *objs[10];
-	char *buf = NULL, line[256];
+	char *buf = NULL, line[256], *last;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
@@ -423,7 +423,18 @@ static void slabinfo_prints_the_kernel_layout(void **state)
 		 "kmmprobe_obj", 16UL, 16UL, 256u, 16u, 1, 0u, 0u, 0u, 1UL, 1UL, 0UL);
 	/* The newest cache is listed first. */
 	assert_memory_equal(strchr(strchr(buf, '\n') + 1, '\n') + 1, line, strlen(line));
-	assert_non_null(strstr(buf, "\nkmalloc-8   "));
+	/* The boot-time caches close the list in the reference's order. */
+	assert_non_null(strstr(buf, "\ndma-kmalloc-8 "));
+	assert_true(strstr(buf, "\ndma-kmalloc-8 ") < strstr(buf, "\nkmalloc-rcl-8k "));
+	assert_true(strstr(buf, "\nkmalloc-rcl-8 ") < strstr(buf, "\nkmalloc-cg-8k "));
+	assert_true(strstr(buf, "\nkmalloc-cg-8 ") < strstr(buf, "\nkmalloc-8k "));
+	assert_true(strstr(buf, "\nkmalloc-128 ") < strstr(buf, "\nkmalloc-96 "));
+	/* ... and kmalloc-8 is the last line. */
+	last = strrchr(buf, '\n');
+	while (last > buf && last[-1] != '\n')
+		last--;
+	assert_memory_equal(last, "kmalloc-8 ", 10);
+	assert_non_null(strstr(last, "      8  512    1 : tunables    0    0    0 : slabdata "));
 	free(buf);
 	for (int i = 0; i < 10; i++)
 		kmem_cache_free(s, objs[i]);
