@@ -80,11 +80,12 @@ static bool debug_mode(void)
 	return __atomic_load_n(&kmm_opts.vmalloc_debug, __ATOMIC_RELAXED) != 0;
 }
 
-/* Queue a freed, still mapped area. Under vmap_lock. */
-static void lazy_push(struct vmap_area *va)
+/* Queue a freed, still mapped area; @reusable: its last page is an unmapped guard, so a new
+ * area mapped over it gets a guard page too. Under vmap_lock. */
+static void lazy_push(struct vmap_area *va, bool reusable)
 {
 	unsigned long n = (va->va_end - va->va_start) >> PAGE_SHIFT;
-	unsigned long b = n < LAZY_BUCKETS ? n : 0;
+	unsigned long b = n < LAZY_BUCKETS && reusable ? n : 0;
 
 	va->purge_next = lazy[b];
 	lazy[b] = va;
@@ -393,7 +394,7 @@ static void publish_area(struct vm_struct *vm)
 }
 
 /* Give @va's addresses back: lazily, or unmapped at once in debug mode. */
-static void release_range(struct vmap_area *va, const void *caller)
+static void release_range(struct vmap_area *va, const struct vm_struct *vm)
 {
 	bool purge;
 
@@ -401,14 +402,14 @@ static void release_range(struct vmap_area *va, const void *caller)
 		os_unmap_to_reserved((void *)va->va_start, va->va_end - va->va_start);
 		pthread_mutex_lock(&vmap_lock);
 		freed[freed_next % FREED_HISTORY] =
-			(struct freed_range){ va->va_start, va->va_end, caller };
+			(struct freed_range){ va->va_start, va->va_end, vm->caller };
 		freed_next++;
 		va_release(&free_tree, va);
 		pthread_mutex_unlock(&vmap_lock);
 		return;
 	}
 	pthread_mutex_lock(&vmap_lock);
-	lazy_push(va);
+	lazy_push(va, !(vm->flags & VM_NO_GUARD));
 	purge = lazy_pages > lazy_max;
 	pthread_mutex_unlock(&vmap_lock);
 	if (purge)
@@ -441,7 +442,7 @@ static struct vm_struct *unlink_area(const void *addr, const char *fn, bool defe
 	busy_bytes -= va->va_end - va->va_start;
 	va->vm = NULL;
 	pthread_mutex_unlock(&vmap_lock);
-	release_range(va, vm->caller);
+	release_range(va, vm);
 	return vm;
 }
 

@@ -205,6 +205,26 @@ static void vmalloc_32_stays_in_low_memory(void **state)
 	vfree(q);
 }
 
+static void aligned_requests_get_aligned_addresses(void **state)
+{
+	char *small = vmalloc(PAGE_SIZE);
+	char *big = __vmalloc_node(3 * PAGE_SIZE, 1UL << 20, GFP_KERNEL, NUMA_NO_NODE,
+				   aligned_requests_get_aligned_addresses);
+	char *after;
+
+	assert_non_null(big);
+	assert_int_equal((unsigned long)big & ((1UL << 20) - 1), 0);
+	/* The hole the alignment left below stays usable. */
+	after = vmalloc(PAGE_SIZE);
+	assert_true(after < big);
+	assert_true(vmalloc_state_valid());
+	vfree(big);
+	vfree(after);
+	vfree(small);
+	vm_unmap_aliases();
+	assert_true(vmalloc_state_valid());
+}
+
 static void vmalloc_of_a_partial_page_rounds_up(void **state)
 {
 	char *p = vmalloc(100);
@@ -428,6 +448,7 @@ int main(void)
 		T(each_area_is_followed_by_an_unmapped_guard_page),
 		T(vzalloc_and_vmalloc_user_give_zeroed_memory),
 		T(vmalloc_32_stays_in_low_memory),
+		T(aligned_requests_get_aligned_addresses),
 		T(vmalloc_of_a_partial_page_rounds_up),
 		T(vmap_maps_given_pages_in_order_and_vunmap_keeps_them),
 		T(addresses_are_classified),

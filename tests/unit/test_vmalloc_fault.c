@@ -147,6 +147,29 @@ static void in_debug_mode_a_kunmapped_pkmap_slot_faults(void **state)
 	__free_page(page);
 }
 
+static void a_reused_area_still_ends_in_a_guard_page(void **state)
+{
+	struct page *pages[2] = { alloc_page(GFP_KERNEL), alloc_page(GFP_KERNEL) };
+	char *v = vmap(pages, 2, VM_MAP | VM_NO_GUARD, PAGE_KERNEL);
+	char *p;
+
+	/* Same two pages of address space, but the old area had no guard: never reused. */
+	vunmap(v);
+	p = vmalloc(PAGE_SIZE);
+	kmm_report_capture_begin();
+	assert_int_equal(touch(p + PAGE_SIZE, true), (unsigned long)p + PAGE_SIZE);
+	kmm_report_capture_end();
+	vfree(p);
+	/* A guarded area of the same size is taken back, guard and all. */
+	assert_ptr_equal(vmalloc(PAGE_SIZE), p);
+	kmm_report_capture_begin();
+	assert_int_equal(touch(p + PAGE_SIZE, false), (unsigned long)p + PAGE_SIZE);
+	kmm_report_capture_end();
+	vfree(p);
+	__free_page(pages[0]);
+	__free_page(pages[1]);
+}
+
 static void recovery_points_nest(void **state)
 {
 	char *p = vmalloc(PAGE_SIZE);
@@ -179,6 +202,8 @@ int main(void)
 						boot_debug, shutdown),
 		cmocka_unit_test_setup_teardown(in_debug_mode_a_kunmapped_pkmap_slot_faults,
 						boot_debug, shutdown),
+		cmocka_unit_test_setup_teardown(a_reused_area_still_ends_in_a_guard_page, boot,
+						shutdown),
 		cmocka_unit_test_setup_teardown(recovery_points_nest, boot, shutdown),
 	};
 
