@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <ucontext.h>
@@ -183,6 +184,18 @@ void os_fault_chain(int sig, siginfo_t *info, void *uctx)
 	/* Nobody else wants it: retrying the access with the default action ends the process
 	 * with the signal, as if kmm had never been there. */
 	signal(sig, SIG_DFL);
+}
+
+void os_die_of_signal(int sig)
+{
+	sigset_t set;
+
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	abort();
 }
 
 void os_fault_decode(const siginfo_t *info, const void *uctx, struct os_fault *out)

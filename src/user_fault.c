@@ -8,9 +8,10 @@
  * copy_to_user() and friends use to reach a page, so the driver sees the same faults either
  * way, and a bad user pointer in a copy becomes a short count instead of a signal.
  *
- * A signal goes to the thread's innermost kmm_user_expect() point if it armed one;
- * otherwise, as for an unhandled SIGSEGV on Linux, a "segfault at" line is printed and the
- * process dies of the signal (the dispatcher hands it to the host's previous action).
+ * A signal goes to the thread's innermost kmm_user_expect() point if it armed one. Otherwise
+ * a SIGSEGV is printed as Linux prints an unhandled one ("segfault at") and handed to the
+ * host's previous action (by default the host process dies of it); a SIGBUS ends the host
+ * process with SIGBUS, as it would end the program.
  *
  * Locking: mm->lock held for reading around the handler, as the kernel holds mmap_lock.
  * Recovery points are per thread.
@@ -142,9 +143,10 @@ static enum fault_action on_user_fault(const struct os_fault *fault, void *arg)
 		c->addr = fault->addr;
 		siglongjmp(c->env, 1);
 	}
-	if (sig == SIGSEGV)
-		print_segfault(p, fault);
-	return FAULT_NOT_MINE;
+	if (sig == SIGBUS)
+		os_die_of_signal(SIGBUS);
+	print_segfault(p, fault);
+	return FAULT_NOT_MINE; /* to the program's own SIGSEGV action, by default death */
 }
 
 int user_fault_register(struct kmm_process *p)

@@ -69,6 +69,10 @@ KMM_HIDDEN void os_fault_handler_remove(void);
  * the signal handler. */
 KMM_HIDDEN void os_fault_chain(int sig, siginfo_t *info, void *uctx);
 
+/* End the process with @sig's default action (a simulated program's unhandled SIGBUS), even
+ * from inside a handler of another signal. */
+KMM_HIDDEN void os_die_of_signal(int sig) __attribute__((noreturn));
+
 /* Decode the faulting address, instruction and access kind. Called from the signal handler. */
 KMM_HIDDEN void os_fault_decode(const siginfo_t *info, const void *uctx, struct os_fault *out);
 
