@@ -112,9 +112,9 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static void cross_thread_churn_keeps_contents_and_counts(void **state)
+static void churn(const char *options)
 {
-	struct kmm_config cfg = { .mem_bytes = 256 << 20, .cpus = THREADS };
+	struct kmm_config cfg = { .mem_bytes = 256 << 20, .cpus = THREADS, .options = options };
 	pthread_t t[THREADS];
 	const char *env = getenv("KMM_STRESS_SEED");
 	struct kmm_slab_info info[128];
@@ -145,8 +145,10 @@ static void cross_thread_churn_keeps_contents_and_counts(void **state)
 	for (int i = 0; i < NR_CACHES; i++)
 		assert_int_equal(kmm_slab_validate(caches[i]), 0);
 	for (unsigned int i = 0; i < SLOTS; i++)
-		if (slots[i].obj)
+		if (slots[i].obj) {
 			release(slots[i].obj);
+			slots[i].obj = NULL;
+		}
 	assert_int_equal(failures, 0);
 	for (int i = 0; i < NR_CACHES; i++) {
 		kmem_cache_shrink(caches[i]);
@@ -167,10 +169,21 @@ static void cross_thread_churn_keeps_contents_and_counts(void **state)
 	kmm_shutdown();
 }
 
+static void cross_thread_churn_keeps_contents_and_counts(void **state)
+{
+	churn(NULL);
+}
+
+static void the_same_with_hardened_and_randomized_freelists(void **state)
+{
+	churn("slab_hardened=1,slab_random=1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cross_thread_churn_keeps_contents_and_counts),
+		cmocka_unit_test(the_same_with_hardened_and_randomized_freelists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
