@@ -182,6 +182,23 @@ bool __might_sleep(const char *file, int line)
 	return true;
 }
 
+unsigned int kmm_this_cpu_checked(const char *what, const char *file, int line)
+{
+	struct kmm_thread *t = thread_current();
+
+	if (t->preempt_count || t->irqs_disabled || t->role != THREAD_TASK)
+		return t->cpu;
+	if (kmm_opts.might_sleep_once && !first_time_at(file, line))
+		return t->cpu;
+	report_start("preemptible_cpu", "BUG: using %s in preemptible [%08x] code: %s/%d", what,
+		     t->preempt_count, t->comm, t->pid);
+	report_add("caller is %s:%d", file, line);
+	report_add_task();
+	report_add_stack();
+	report_finish();
+	return t->cpu;
+}
+
 /* Forget which call sites have reported: a new machine starts afresh. */
 void context_reset(void)
 {

@@ -4,8 +4,11 @@
  * DEFINE_PER_CPU(type, name) defines an ordinary variable, the copy of CPU 0; the copies of
  * the other CPUs are made on first access through per_cpu_ptr() and friends, each starting
  * from the initial value. alloc_percpu() returns a pointer usable the same way. Access is
- * safe exactly when the kernel says: this_cpu_ptr() needs preemption disabled (get_cpu(),
- * a spinlock, local_irq_save); the this_cpu_*() operations are single atomic steps.
+ * safe exactly when the kernel says: this_cpu_ptr() and the __this_cpu_*() operations need
+ * preemption disabled (get_cpu(), a spinlock, local_irq_save) and report "BUG: using
+ * smp_processor_id() in preemptible" code otherwise, once per call site, as the kernel's
+ * CONFIG_DEBUG_PREEMPT does; the this_cpu_*() operations are single atomic steps, safe
+ * anywhere.
  * Context: any (alloc_percpu/free_percpu: process context).
  */
 #ifndef KMM_PERCPU_H
@@ -48,27 +51,47 @@ void free_percpu(void *ptr);
 
 #define per_cpu_ptr(ptr, cpu) \
 	((__typeof__(ptr))kmm_per_cpu_ptr((ptr), sizeof(*(ptr)), (unsigned int)(cpu)))
-#define this_cpu_ptr(ptr) per_cpu_ptr(ptr, smp_processor_id())
-#define raw_cpu_ptr(ptr) this_cpu_ptr(ptr)
+
+/**
+ * kmm_this_cpu_checked - smp_processor_id() for code that must not be preemptible
+ * @what: the operation, as the report names it ("smp_processor_id()", "__this_cpu_read()")
+ * @file: call site
+ * @line: call site line
+ *
+ * Reports "BUG: using @what in preemptible [count] code: comm/pid" (once per call site)
+ * when the caller could migrate to another CPU.
+ * Context: any.
+ * Return: the calling thread's CPU.
+ */
+unsigned int kmm_this_cpu_checked(const char *what, const char *file, int line);
+
+#define this_cpu_ptr(ptr) \
+	per_cpu_ptr(ptr, kmm_this_cpu_checked("smp_processor_id()", __FILE__, __LINE__))
+#define raw_cpu_ptr(ptr) per_cpu_ptr(ptr, smp_processor_id())
 #define per_cpu(var, cpu) (*per_cpu_ptr(&(var), cpu))
-#define __this_cpu_read(var) (*this_cpu_ptr(&(var)))
-#define __this_cpu_write(var, val) (*this_cpu_ptr(&(var)) = (val))
+#define __this_cpu_read(var) \
+	(*per_cpu_ptr(&(var), kmm_this_cpu_checked("__this_cpu_read()", __FILE__, __LINE__)))
+#define __this_cpu_write(var, val)                                                              \
+	(*per_cpu_ptr(&(var), kmm_this_cpu_checked("__this_cpu_write()", __FILE__, __LINE__)) = \
+		 (val))
 
 /* Single-step operations on this CPU's copy; safe without disabling preemption. */
-#define this_cpu_read(var) __atomic_load_n(this_cpu_ptr(&(var)), __ATOMIC_RELAXED)
-#define this_cpu_write(var, val) __atomic_store_n(this_cpu_ptr(&(var)), (val), __ATOMIC_RELAXED)
+#define this_cpu_read(var) __atomic_load_n(raw_cpu_ptr(&(var)), __ATOMIC_RELAXED)
+#define this_cpu_write(var, val) __atomic_store_n(raw_cpu_ptr(&(var)), (val), __ATOMIC_RELAXED)
 #define this_cpu_add(var, val) \
-	((void)__atomic_fetch_add(this_cpu_ptr(&(var)), (val), __ATOMIC_RELAXED))
+	((void)__atomic_fetch_add(raw_cpu_ptr(&(var)), (val), __ATOMIC_RELAXED))
 #define this_cpu_sub(var, val) \
-	((void)__atomic_fetch_sub(this_cpu_ptr(&(var)), (val), __ATOMIC_RELAXED))
+	((void)__atomic_fetch_sub(raw_cpu_ptr(&(var)), (val), __ATOMIC_RELAXED))
 #define this_cpu_inc(var) this_cpu_add(var, 1)
 #define this_cpu_dec(var) this_cpu_sub(var, 1)
 #define this_cpu_add_return(var, val) \
-	__atomic_add_fetch(this_cpu_ptr(&(var)), (val), __ATOMIC_RELAXED)
+	__atomic_add_fetch(raw_cpu_ptr(&(var)), (val), __ATOMIC_RELAXED)
 #define this_cpu_inc_return(var) this_cpu_add_return(var, 1)
-#define __this_cpu_add(var, val) this_cpu_add(var, val)
-#define __this_cpu_inc(var) this_cpu_inc(var)
-#define __this_cpu_dec(var) this_cpu_dec(var)
+#define __this_cpu_add(var, val)                                                        \
+	((void)(*per_cpu_ptr(&(var), kmm_this_cpu_checked("__this_cpu_add()", __FILE__, \
+							  __LINE__)) += (val)))
+#define __this_cpu_inc(var) __this_cpu_add(var, 1)
+#define __this_cpu_dec(var) __this_cpu_add(var, -1)
 
 /* Pin to this CPU (disable preemption) and say which one it is. */
 #define get_cpu()                   \

@@ -2,7 +2,8 @@
  * Deliberate misuse of execution contexts and locks, each caught with the kernel's report
  * and an exact count: a mutex taken in an interrupt handler, an AB-BA lock inversion, unlocks
  * of locks not held, two locks of one class without a nesting annotation, a spinlock shared
- * with an interrupt handler but taken with interrupts on, a recursive
+ * with an interrupt handler but taken with interrupts on, per-CPU data used while
+ * preemptible, a recursive
  * spin_lock or mutex_lock, a mutex unlocked by another thread, handlers and work that return
  * holding a lock.
  */
@@ -20,6 +21,7 @@
 #include <kmm/completion.h>
 #include <kmm/workqueue.h>
 #include <kmm/context.h>
+#include <kmm/percpu.h>
 #include <kmm/report.h>
 
 #define LINE 3
@@ -321,6 +323,27 @@ static void lock_shared_with_a_handler_under_irqsave_is_fine(void **state)
 	assert_int_equal(kmm_report_capture_end(), 0);
 }
 
+static DEFINE_PER_CPU(long, rx_packets);
+
+static void per_cpu_access_while_preemptible_is_reported(void **state)
+{
+	const char *text;
+
+	kmm_report_capture_begin();
+	(*this_cpu_ptr(&rx_packets))++; /* could migrate between the address and the store */
+	get_cpu();
+	(*this_cpu_ptr(&rx_packets))++; /* pinned: fine */
+	__this_cpu_inc(rx_packets);
+	put_cpu();
+	this_cpu_inc(rx_packets); /* one atomic step: fine anywhere */
+	assert_int_equal(kmm_report_capture_end(), 1);
+	assert_int_equal(kmm_report_captured("preemptible_cpu"), 1);
+	text = kmm_report_captured_text(0);
+	assert_true(strncmp(text, "BUG: using smp_processor_id() in preemptible [00000000] code: ",
+			    62) == 0);
+	assert_non_null(strstr(text, "caller is "));
+}
+
 static irqreturn_t handler_enabling_irqs(int irq, void *id)
 {
 	struct dev *d = id;
@@ -398,6 +421,8 @@ int main(void)
 			shutdown),
 		cmocka_unit_test_setup_teardown(lock_shared_with_a_handler_under_irqsave_is_fine,
 						boot, shutdown),
+		cmocka_unit_test_setup_teardown(per_cpu_access_while_preemptible_is_reported, boot,
+						shutdown),
 		cmocka_unit_test_setup_teardown(irq_handler_enabling_interrupts_is_reported, boot,
 						shutdown),
 		cmocka_unit_test_setup_teardown(work_returning_atomic_is_reported, boot, shutdown),
