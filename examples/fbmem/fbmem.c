@@ -179,3 +179,42 @@ void fbmem_exit(void)
 	vfree(fb.shadow);
 	kmem_cache_destroy(fb.clients);
 }
+
+#ifdef MODULE
+/*
+ * Built as a real kernel module there is no simulated board: a block of RAM stands in for the
+ * VRAM, which remap_pfn_range maps just the same.
+ */
+#include <linux/module.h>
+
+#define FBMEM_MODULE_WIDTH 320
+#define FBMEM_MODULE_HEIGHT 200
+#define FBMEM_MODULE_SIZE PAGE_ALIGN(FBMEM_MODULE_WIDTH *FBMEM_MODULE_HEIGHT * 4)
+
+static struct page *fbmem_ram;
+
+static int __init fbmem_module_init(void)
+{
+	int err;
+
+	fbmem_ram = alloc_pages(GFP_KERNEL | __GFP_ZERO, get_order(FBMEM_MODULE_SIZE));
+	if (!fbmem_ram)
+		return -ENOMEM;
+	err = fbmem_init(page_to_phys(fbmem_ram), FBMEM_MODULE_SIZE, FBMEM_MODULE_WIDTH,
+			 FBMEM_MODULE_HEIGHT);
+	if (err)
+		__free_pages(fbmem_ram, get_order(FBMEM_MODULE_SIZE));
+	return err;
+}
+
+static void __exit fbmem_module_exit(void)
+{
+	fbmem_exit();
+	__free_pages(fbmem_ram, get_order(FBMEM_MODULE_SIZE));
+}
+
+module_init(fbmem_module_init);
+module_exit(fbmem_module_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kmm example: a framebuffer mapped into user space");
+#endif /* MODULE */
