@@ -282,6 +282,51 @@ static inline void *krealloc_array(void *p, size_t new_n, size_t new_size, gfp_t
 	return krealloc(p, bytes, gfp);
 }
 
+/**
+ * kmem_cache_create_usercopy - kmem_cache_create() with a region user copies may touch
+ * @name: as kmem_cache_create()
+ * @size: object size
+ * @align: alignment
+ * @flags: SLAB_* flags
+ * @useroffset: start of the user-copyable region (kmm does not police it yet)
+ * @usersize: its length
+ * @ctor: constructor, or NULL
+ *
+ * Context: process context; may sleep.
+ * Return: the cache, or NULL.
+ */
+static inline struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int size,
+							    unsigned int align, slab_flags_t flags,
+							    unsigned int useroffset,
+							    unsigned int usersize,
+							    void (*ctor)(void *))
+{
+	return kmem_cache_create(name, size, align, flags, ctor);
+}
+
+/**
+ * kmalloc_size_roundup - the size kmalloc() would really give for @size
+ * @size: a request
+ *
+ * Return: the size class (or page block) that would serve it; 0 for 0.
+ */
+static inline size_t kmalloc_size_roundup(size_t size)
+{
+	static const unsigned short classes[] = { 8,   16,  32,	  64,	96,   128, 192,
+						  256, 512, 1024, 2048, 4096, 8192 };
+	size_t pages = 4096;
+
+	if (!size)
+		return 0;
+	for (unsigned int i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (size <= classes[i])
+			return classes[i];
+	while (pages < size)
+		pages <<= 1;
+	return pages;
+}
+
+#define kmalloc_track_caller(size, gfp) kmalloc((size), (gfp))
 #define kmalloc_node(size, gfp, node) kmalloc((size), (gfp))
 #define kzalloc_node(size, gfp, node) kzalloc((size), (gfp))
 #define kcalloc_node(n, size, gfp, node) kcalloc((n), (size), (gfp))
@@ -315,6 +360,11 @@ static inline void *kvcalloc(size_t n, size_t size, gfp_t gfp)
 static inline void kvfree(const void *p)
 {
 	kfree(p);
+}
+
+static inline void kvfree_sensitive(const void *p, size_t len)
+{
+	kfree_sensitive(p);
 }
 
 #define kvmalloc_node(size, gfp, node) kvmalloc((size), (gfp))

@@ -50,6 +50,19 @@ static void ksize_rounds_to_the_kernels_classes(void **state)
 	}
 }
 
+static void kmalloc_size_roundup_agrees_with_ksize(void **state)
+{
+	static const size_t sizes[] = { 1, 8, 9, 65, 100, 129, 193, 1000, 4097, 8192, 8193, 70000 };
+
+	assert_int_equal(kmalloc_size_roundup(0), 0);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		void *p = kmalloc(sizes[i], GFP_KERNEL);
+
+		assert_int_equal(kmalloc_size_roundup(sizes[i]), ksize(p));
+		kfree(p);
+	}
+}
+
 static void power_of_two_sizes_are_naturally_aligned(void **state)
 {
 	for (size_t size = 8; size <= 8192; size *= 2) {
@@ -243,6 +256,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ksize_rounds_to_the_kernels_classes),
+		cmocka_unit_test(kmalloc_size_roundup_agrees_with_ksize),
 		cmocka_unit_test(power_of_two_sizes_are_naturally_aligned),
 		cmocka_unit_test(large_requests_are_compound_pages),
 		cmocka_unit_test(above_kmalloc_max_size_fails_with_a_warning_unless_nowarn),
