@@ -39,6 +39,7 @@
 #include <kmm/kmm.h>
 #include <kmm/context.h>
 #include <kmm/page_alloc.h>
+#include <kmm/slab.h>
 #include <kmm/vmalloc.h>
 #include <kmm/workqueue.h>
 #include "internal/assert.h"
@@ -654,6 +655,36 @@ void vfree(const void *addr)
 	}
 	free_now(addr, false, __LINE__);
 	drain_deferred();
+}
+
+void *kmm_kvmalloc(size_t size, gfp_t gfp)
+{
+	gfp_t first = gfp;
+	void *p;
+
+	/* Beyond a page, physically contiguous memory is only a preference: try kmalloc once,
+	 * quietly, and let vmalloc carry __GFP_NOFAIL and the failure report. */
+	if (size > PAGE_SIZE) {
+		first |= __GFP_NOWARN;
+		if (!(gfp & __GFP_RETRY_MAYFAIL))
+			first |= __GFP_NORETRY;
+		first &= ~__GFP_NOFAIL;
+	}
+	p = kmalloc(size, first);
+	if (p || size <= PAGE_SIZE || !gfpflags_allow_blocking(gfp))
+		return p;
+	if (size > 0x7fffffffUL)
+		return NULL;
+	return vmalloc_area(size, PAGE_SIZE, gfp, VM_ALLOC, PAGE_KERNEL,
+			    __builtin_return_address(0));
+}
+
+void kmm_kvfree(const void *addr)
+{
+	if (is_vmalloc_addr(addr))
+		vfree(addr);
+	else
+		kfree(addr);
 }
 
 void vfree_atomic(const void *addr)

@@ -333,33 +333,39 @@ static inline size_t kmalloc_size_roundup(size_t size)
 #define kmalloc_array_node(n, size, gfp, node) kmalloc_array((n), (size), (gfp))
 
 /*
- * The kvmalloc family falls back to vmalloc in the kernel when physically contiguous memory
- * is short. kmm has no vmalloc yet, so these are kmalloc for now; kvfree() already accepts
- * only what they return.
+ * The kvmalloc family: kmalloc memory when it comes easily, else vmalloc memory, as in the
+ * kernel; kvfree() takes either (both defined in vmalloc.c, documented in kmm/vmalloc.h).
  */
+void *kmm_kvmalloc(size_t size, gfp_t gfp);
+void kmm_kvfree(const void *addr);
+
 static inline void *kvmalloc(size_t size, gfp_t gfp)
 {
-	return kmalloc(size, gfp);
+	return kmm_kvmalloc(size, gfp);
 }
 
 static inline void *kvzalloc(size_t size, gfp_t gfp)
 {
-	return kzalloc(size, gfp);
+	return kmm_kvmalloc(size, gfp | __GFP_ZERO);
 }
 
 static inline void *kvmalloc_array(size_t n, size_t size, gfp_t gfp)
 {
-	return kmalloc_array(n, size, gfp);
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return kmm_kvmalloc(bytes, gfp);
 }
 
 static inline void *kvcalloc(size_t n, size_t size, gfp_t gfp)
 {
-	return kcalloc(n, size, gfp);
+	return kvmalloc_array(n, size, gfp | __GFP_ZERO);
 }
 
 static inline void kvfree(const void *p)
 {
-	kfree(p);
+	kmm_kvfree(p);
 }
 
 static inline void kvfree_sensitive(const void *p, size_t len)

@@ -176,6 +176,27 @@ void vfree(const void *addr);
 void vfree_atomic(const void *addr);
 
 /**
+ * kmm_kvmalloc - kvmalloc(): kmalloc memory if it comes easily, else vmalloc memory
+ * @size: bytes
+ * @gfp: GFP flags; without __GFP_DIRECT_RECLAIM there is no vmalloc fallback
+ *
+ * Above a page the kmalloc attempt is made once and quietly (__GFP_NORETRY, __GFP_NOWARN)
+ * and vmalloc takes over, as the kernel's kvmalloc_node() does. <linux/slab.h>'s kvmalloc
+ * family calls this.
+ * Context: as kmalloc() and vmalloc() with @gfp.
+ * Return: the address, or NULL.
+ */
+void *kmm_kvmalloc(size_t size, gfp_t gfp);
+
+/**
+ * kmm_kvfree - kvfree(): free memory from kmm_kvmalloc(), whichever allocator gave it
+ * @addr: the address, or NULL
+ *
+ * Context: as kfree() for kmalloc memory, vfree() for vmalloc memory.
+ */
+void kmm_kvfree(const void *addr);
+
+/**
  * vmap - map an array of pages at consecutive kernel addresses
  * @pages: the pages, in the order they should appear
  * @count: number of pages

@@ -16,6 +16,8 @@
 #include <kmm/highmem.h>
 #include <kmm/page_alloc.h>
 #include <kmm/proc.h>
+#include <kmm/report.h>
+#include <kmm/slab.h>
 #include <kmm/vmalloc.h>
 #include "internal/vmalloc.h"
 
@@ -272,6 +274,28 @@ static void vmap_maps_given_pages_in_order_and_vunmap_keeps_them(void **state)
 	vfree(v); /* puts the pages */
 }
 
+static void kvmalloc_falls_back_to_vmalloc_when_kmalloc_cannot(void **state)
+{
+	unsigned long reports = kmm_report_count();
+	char *small = kvmalloc(64 << 10, GFP_KERNEL);
+	char *huge = kvzalloc(8 << 20, GFP_KERNEL); /* beyond kmalloc's largest block */
+
+	assert_non_null(small);
+	assert_false(is_vmalloc_addr(small));
+	assert_non_null(huge);
+	assert_true(is_vmalloc_addr(huge));
+	assert_int_equal(huge[(8 << 20) - 1], 0);
+	assert_int_equal(find_vm_area(huge)->nr_pages, 2048);
+	/* vmalloc may sleep: an atomic kvmalloc has no fallback. */
+	assert_null(kvmalloc(8 << 20, GFP_ATOMIC | __GFP_NOWARN));
+	assert_null(kvmalloc_array(~0UL / 2, 4, GFP_KERNEL));
+	kvfree(small);
+	kvfree(huge);
+	kvfree(NULL);
+	assert_int_equal(kmm_report_count(), reports);
+	assert_int_equal(vmalloc_nr_pages(), 0);
+}
+
 static void addresses_are_classified(void **state)
 {
 	char *p = vmalloc(PAGE_SIZE);
@@ -451,6 +475,7 @@ int main(void)
 		T(aligned_requests_get_aligned_addresses),
 		T(vmalloc_of_a_partial_page_rounds_up),
 		T(vmap_maps_given_pages_in_order_and_vunmap_keeps_them),
+		T(kvmalloc_falls_back_to_vmalloc_when_kmalloc_cannot),
 		T(addresses_are_classified),
 		T(vfree_frees_pages_at_once_and_addresses_lazily),
 		T(vmallocinfo_shows_each_area_in_the_kernel_format),
