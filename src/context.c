@@ -217,6 +217,7 @@ void context_shutdown(void)
 {
 	workqueue_shutdown();
 	cpu_shutdown();
+	tasklets_shutdown();
 	irq_shutdown();
 	timers_shutdown();
 }

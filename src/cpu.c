@@ -58,15 +58,22 @@ static bool try_own(struct sim_cpu *c)
 	return false;
 }
 
-/* Sleep on @c until @try succeeds; the caller is not atomic. */
-static void wait_for(struct sim_cpu *c, bool (*try)(struct sim_cpu *))
+/*
+ * Sleep on @c until @try succeeds; the caller is not atomic. A CPU's own threads (@stoppable)
+ * give up when the machine shuts down, so shutdown never waits on a CPU someone left owned.
+ * Return: true if @try succeeded.
+ */
+static bool wait_for(struct sim_cpu *c, bool (*try)(struct sim_cpu *), bool stoppable)
 {
+	bool ok;
+
 	pthread_mutex_lock(&c->lock);
 	__atomic_fetch_add(&c->waiters, 1, __ATOMIC_SEQ_CST);
-	while (!try(c))
+	while (!(ok = try(c)) && !(stoppable && c->stop))
 		pthread_cond_wait(&c->cond, &c->lock);
 	__atomic_fetch_sub(&c->waiters, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&c->lock);
+	return ok;
 }
 
 void cpu_kick(struct sim_cpu *c)
@@ -93,8 +100,9 @@ void cpu_enter(struct kmm_thread *t)
 				break;
 			}
 		}
-		if (t->role != THREAD_TASK || i == n)
-			wait_for(&sim_cpus[t->cpu], try_own);
+		if ((t->role != THREAD_TASK || i == n) &&
+		    !wait_for(&sim_cpus[t->cpu], try_own, t->role != THREAD_TASK))
+			return; /* shutting down: the caller sees !cpu_held */
 	}
 	__atomic_store_n(&sim_cpus[t->cpu].owner, t, __ATOMIC_RELAXED);
 	t->cpu_held = true;
@@ -126,7 +134,7 @@ void cpu_irqs_off(struct kmm_thread *t)
 	struct sim_cpu *c = &sim_cpus[t->cpu];
 
 	if (__builtin_expect(!try_irqs_off(c), 0))
-		wait_for(c, try_irqs_off);
+		wait_for(c, try_irqs_off, false);
 }
 
 void cpu_irqs_on(struct kmm_thread *t)
@@ -211,6 +219,16 @@ void cpu_threads_start(void)
 
 void cpu_shutdown(void)
 {
+	struct kmm_thread *t = thread_current();
+
+	/* The thread shutting down may have been left atomic (a test failed inside a lock). */
+	if (t->cpu_held && t->role == THREAD_TASK) {
+		if (t->irqs_disabled)
+			cpu_irqs_on(t);
+		cpu_leave(t);
+	}
+	t->preempt_count = 0;
+	t->irqs_disabled = false;
 	pthread_mutex_lock(&start_lock);
 	for (unsigned int i = 0; i < KMM_MAX_CPUS; i++) {
 		struct sim_cpu *c = &sim_cpus[i];

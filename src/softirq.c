@@ -144,6 +144,16 @@ void tasklet_enable(struct tasklet_struct *t)
 	atomic_dec(&t->count);
 }
 
+void tasklets_shutdown(void)
+{
+	pthread_mutex_lock(&tasklet_lock);
+	for (unsigned int i = 0; i < KMM_MAX_CPUS; i++) {
+		queues[i].head = NULL;
+		queues[i].tail = &queues[i].head;
+	}
+	pthread_mutex_unlock(&tasklet_lock);
+}
+
 /* Under c->lock: sleep until something is pending, the next timer is due, or stop. */
 static void idle_wait(struct sim_cpu *c, unsigned int cpu)
 {
@@ -184,6 +194,11 @@ void *softirq_thread_main(void *arg)
 		}
 		pthread_mutex_unlock(&c->lock);
 		preempt_count_add(SOFTIRQ_OFFSET);
+		if (!t->cpu_held) { /* shutdown came while waiting for the CPU */
+			t->preempt_count = 0;
+			pthread_mutex_lock(&c->lock);
+			break;
+		}
 		__atomic_store_n(&c->softirq_pending, 0, __ATOMIC_SEQ_CST);
 		timer_run_cpu(cpu);
 		tasklet_run_cpu(cpu);

@@ -21,6 +21,8 @@ KMM_HIDDEN void softirq_raise_on(unsigned int cpu, unsigned int nr);
 
 /* Run @cpu's pending tasklets; called by its softirq thread in softirq context. */
 KMM_HIDDEN void tasklet_run_cpu(unsigned int cpu);
+/* Forget every queued tasklet (the CPUs' threads have stopped). */
+KMM_HIDDEN void tasklets_shutdown(void);
 
 /* Timers of @cpu: run the due ones (softirq context), and when the next one is due. */
 KMM_HIDDEN void timer_run_cpu(unsigned int cpu);

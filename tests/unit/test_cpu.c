@@ -13,6 +13,8 @@
 #include <kmm/percpu.h>
 #include <kmm/atomic.h>
 #include <kmm/barrier.h>
+#include <kmm/tasklet.h>
+#include <kmm/delay.h>
 #include "internal/thread.h"
 #include "internal/cpu.h"
 
@@ -166,6 +168,30 @@ static void in_predicates_follow_the_preempt_count(void **state)
 	assert_true(preemptible());
 }
 
+static int ran;
+
+static void count_run(struct tasklet_struct *t)
+{
+	__atomic_add_fetch(&ran, 1, __ATOMIC_RELAXED);
+}
+
+static void shutdown_with_the_cpu_still_owned_does_not_hang(void **state)
+{
+	struct kmm_config cfg = { .mem_bytes = 64 << 20, .cpus = 2 };
+	static struct tasklet_struct t;
+
+	tasklet_setup(&t, count_run);
+	preempt_disable(); /* a test failing here leaves the CPU owned */
+	tasklet_schedule(&t); /* its softirq thread now waits for this CPU */
+	mdelay(5);
+	kmm_shutdown();
+	assert_false(in_atomic());
+	assert_int_equal(kmm_boot(&cfg), 0);
+	mdelay(5);
+	/* Run while the machine went down, or forgotten: never run on the new machine. */
+	assert_true(__atomic_load_n(&ran, __ATOMIC_RELAXED) <= 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +201,7 @@ int main(void)
 		cmocka_unit_test(alloc_percpu_gives_zeroed_distinct_copies),
 		cmocka_unit_test(a_thread_whose_cpu_is_taken_moves_to_a_free_one),
 		cmocka_unit_test(in_predicates_follow_the_preempt_count),
+		cmocka_unit_test(shutdown_with_the_cpu_still_owned_does_not_hang),
 	};
 
 	return cmocka_run_group_tests(tests, boot, shutdown);
