@@ -61,6 +61,12 @@ echo "== page allocator: timing =="
 [ "${KMM_BENCH_SKIP_TIMING:-}" ] || "$PAGE_BENCH"
 echo
 
+if [ -x "$BUILD/bench/bench_vmalloc" ] && [ -z "${KMM_BENCH_SKIP_TIMING:-}" ]; then
+	echo "== vmalloc and kmap: timing =="
+	"$BUILD/bench/bench_vmalloc"
+	echo
+fi
+
 echo "== page allocator: instructions per op (callgrind, Ir; repeatable) =="
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "valgrind not installed; skipped (scripts/install-deps.sh installs it)"
