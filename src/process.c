@@ -61,6 +61,7 @@ struct kmm_process *kmm_process_create(const char *name)
 	}
 	strncpy(p->comm, name ? name : "user", sizeof(p->comm) - 1);
 	pthread_rwlock_init(&p->mm.lock, NULL);
+	pthread_mutex_init(&p->mm.pte_lock, NULL);
 	pthread_mutex_init(&p->files_lock, NULL);
 	p->mm.start = (unsigned long)p->window;
 	p->mm.end = p->mm.start + p->window_len;
@@ -89,6 +90,7 @@ static void process_free(struct kmm_process *p)
 	user_fault_unregister(p);
 	os_release(p->window, p->window_len);
 	pthread_rwlock_destroy(&p->mm.lock);
+	pthread_mutex_destroy(&p->mm.pte_lock);
 	pthread_mutex_destroy(&p->files_lock);
 	free(p);
 }

@@ -49,7 +49,8 @@ static int map_run(struct vm_area_struct *vma, unsigned long addr, unsigned long
 		for (unsigned long i = 0; i < n; i++) {
 			pte[i].pfn = pfn + i;
 			pte[i].ref = ref;
-			pte[i].flags = PTE_PRESENT | (writable ? PTE_WRITE : 0);
+			__atomic_store_n(&pte[i].flags, PTE_PRESENT | (writable ? PTE_WRITE : 0),
+					 __ATOMIC_RELEASE);
 		}
 		prot = vma_host_prot(vma, pte);
 		if (prot != (PROT_READ | PROT_WRITE))
@@ -64,9 +65,14 @@ static int map_run(struct vm_area_struct *vma, unsigned long addr, unsigned long
 int vma_map_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn, bool writable,
 		struct page *ref)
 {
-	if (pte_of(vma, addr)->flags & PTE_PRESENT)
-		return -EBUSY;
-	return map_run(vma, addr, pfn, 1, writable, ref);
+	int err = -EBUSY;
+
+	/* Two threads may fault the same page at once: the second finds it present. */
+	pthread_mutex_lock(&vma->vm_mm->pte_lock);
+	if (!(pte_flags(pte_of(vma, addr)) & PTE_PRESENT))
+		err = map_run(vma, addr, pfn, 1, writable, ref);
+	pthread_mutex_unlock(&vma->vm_mm->pte_lock);
+	return err;
 }
 
 static bool frames_backed(unsigned long pfn, unsigned long pages)
@@ -100,7 +106,7 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned lon
 	if (pfn + pages < pfn || !frames_backed(pfn, pages))
 		return -EINVAL;
 	for (unsigned long i = 0; i < pages; i++)
-		if (pte_of(vma, addr + (i << PAGE_SHIFT))->flags & PTE_PRESENT)
+		if (pte_flags(pte_of(vma, addr + (i << PAGE_SHIFT))) & PTE_PRESENT)
 			return -EBUSY;
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	err = map_run(vma, addr, pfn, pages, pgprot_val(prot) & _PAGE_RW, NULL);

@@ -98,19 +98,19 @@ int user_fault_in(struct mm_struct *mm, unsigned long addr, bool write, int *cod
 	if (write ? !(vma->vm_flags & VM_WRITE) : !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
 		return SIGSEGV;
 	pte = &vma->kmm_ptes[(addr - vma->vm_start) >> PAGE_SHIFT];
-	if (!(pte->flags & PTE_PRESENT)) {
+	if (!(pte_flags(pte) & PTE_PRESENT)) {
 		__atomic_add_fetch(&mm->owner->faults, 1, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&user_faults, 1, __ATOMIC_RELAXED);
 		sig = serve(vma, addr, write, code);
 		if (sig)
 			return sig;
-		if (!(pte->flags & PTE_PRESENT)) {
+		if (!(pte_flags(pte) & PTE_PRESENT)) {
 			*code = BUS_ADRERR;
 			return SIGBUS; /* NOPAGE, yet nothing was installed */
 		}
 	}
 	*code = SEGV_ACCERR;
-	return write && !(pte->flags & PTE_WRITE) ? SIGSEGV : 0;
+	return write && !(pte_flags(pte) & PTE_WRITE) ? SIGSEGV : 0;
 }
 
 /* What Linux prints for a SIGSEGV nobody handles (show_unhandled_signals). */

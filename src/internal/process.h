@@ -8,7 +8,10 @@
  * reference the mapping holds (vm_insert_page, fault handlers, anonymous memory), if any.
  *
  * Lock order: process_lock (the process list) -> mm->lock (mmap_lock; read for faults and
- * usercopy, write for mmap/munmap/mprotect/mremap and exit) -> chrdev_lock -> p->files_lock.
+ * usercopy, write for mmap/munmap/mprotect/mremap and exit) -> mm->pte_lock (installing a pte
+ * while mm->lock is only read-held, the page table lock's job) -> chrdev_lock ->
+ * p->files_lock. A pte's flags are published last, with a release store, so a reader holding
+ * mm->lock for reading may test PTE_PRESENT with pte_flags() and then use pfn and ref.
  * A driver's mmap runs under mm->lock held for writing, its fault handler under it held for
  * reading, as in the kernel.
  */
@@ -35,8 +38,14 @@ struct kmm_pte {
 	unsigned int flags; /* PTE_* */
 };
 
+static inline unsigned int pte_flags(const struct kmm_pte *pte)
+{
+	return __atomic_load_n(&pte->flags, __ATOMIC_ACQUIRE);
+}
+
 struct mm_struct {
 	pthread_rwlock_t lock; /* mmap_lock */
+	pthread_mutex_t pte_lock; /* serialises pte installs under a read-held lock */
 	unsigned long start, end; /* the user window */
 	struct vm_area_struct *mmap; /* VMAs by address */
 	int map_count;
