@@ -76,7 +76,21 @@ const void *free_irq(unsigned int irq, void *dev_id);
  * Context: process context (it waits).
  */
 void disable_irq(unsigned int irq);
+
+/**
+ * disable_irq_nosync - mask a line without waiting for a running handler
+ * @irq: the line
+ *
+ * Context: any, including the line's own handler.
+ */
 void disable_irq_nosync(unsigned int irq);
+
+/**
+ * enable_irq - undo one disable_irq(); the last one replays a raise that came meanwhile
+ * @irq: the line
+ *
+ * Context: any. An enable without a disable is reported ("Unbalanced enable for IRQ").
+ */
 void enable_irq(unsigned int irq);
 
 /**

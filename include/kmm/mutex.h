@@ -50,6 +50,14 @@ void __mutex_init(struct mutex *lock, const char *name, struct lock_class_key *k
  * Context: process context; may sleep.
  */
 void mutex_lock(struct mutex *lock);
+
+/**
+ * mutex_lock_nested - mutex_lock() of a second mutex of a class already held
+ * @lock: the mutex
+ * @subclass: nesting level
+ *
+ * Context: process context; may sleep.
+ */
 void mutex_lock_nested(struct mutex *lock, unsigned int subclass);
 
 /**
@@ -60,6 +68,14 @@ void mutex_lock_nested(struct mutex *lock, unsigned int subclass);
  * Return: 0.
  */
 int mutex_lock_interruptible(struct mutex *lock);
+
+/**
+ * mutex_lock_killable - mutex_lock() a fatal signal could interrupt (none does in kmm)
+ * @lock: the mutex
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
 int mutex_lock_killable(struct mutex *lock);
 
 /**

@@ -44,6 +44,13 @@ void *kmm_per_cpu_ptr(const void *ptr, size_t size, unsigned int cpu);
  * Return: the per-CPU pointer, or NULL.
  */
 void *__alloc_percpu(size_t size, size_t align);
+
+/**
+ * free_percpu - free what alloc_percpu() returned
+ * @ptr: the per-CPU pointer, or NULL
+ *
+ * Context: process context.
+ */
 void free_percpu(void *ptr);
 
 #define alloc_percpu(type) ((__typeof__(type) *)__alloc_percpu(sizeof(type), __alignof__(type)))

@@ -46,6 +46,13 @@ void __init_rwsem(struct rw_semaphore *sem, const char *name, struct lock_class_
  * Context: process context; may sleep.
  */
 void down_read(struct rw_semaphore *sem);
+
+/**
+ * up_read - release a shared hold of @sem
+ * @sem: the semaphore
+ *
+ * Context: process context.
+ */
 void up_read(struct rw_semaphore *sem);
 
 /**
@@ -55,13 +62,25 @@ void up_read(struct rw_semaphore *sem);
  * Context: process context; may sleep.
  */
 void down_write(struct rw_semaphore *sem);
+
+/**
+ * up_write - release the exclusive hold of @sem
+ * @sem: the semaphore
+ *
+ * Context: process context.
+ */
 void up_write(struct rw_semaphore *sem);
 
 /* Return 1 if taken, 0 if not, without sleeping. Context: any. */
 int down_read_trylock(struct rw_semaphore *sem);
 int down_write_trylock(struct rw_semaphore *sem);
 
-/* Turn a held write lock into a read lock without letting a writer in between. */
+/**
+ * downgrade_write - turn a held write lock into a read lock, letting no writer in between
+ * @sem: the semaphore, write-held by the caller
+ *
+ * Context: process context.
+ */
 void downgrade_write(struct rw_semaphore *sem);
 
 #endif /* KMM_RWSEM_H */

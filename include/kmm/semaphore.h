@@ -41,6 +41,14 @@ void down(struct semaphore *sem);
  * Return: 0.
  */
 int down_interruptible(struct semaphore *sem);
+
+/**
+ * down_killable - down() a fatal signal could interrupt (none does in kmm)
+ * @sem: the semaphore
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
 int down_killable(struct semaphore *sem);
 
 /**

@@ -72,11 +72,54 @@ void __spin_lock_init(spinlock_t *lock, const char *name, struct lock_class_key 
  * Context: any; the caller becomes atomic until spin_unlock().
  */
 void spin_lock(spinlock_t *lock);
+
+/**
+ * spin_lock_nested - spin_lock() of a second lock of a class already held
+ * @lock: the lock
+ * @subclass: nesting level (SINGLE_DEPTH_NESTING for parent then child)
+ *
+ * Context: any; the caller becomes atomic.
+ */
 void spin_lock_nested(spinlock_t *lock, unsigned int subclass);
+
+/**
+ * spin_unlock - release @lock, held by the caller
+ * @lock: the lock
+ *
+ * Context: any; preemptible again if it was the last reason to be atomic.
+ */
 void spin_unlock(spinlock_t *lock);
+
+/**
+ * spin_lock_irq - disable this CPU's interrupts, then take @lock
+ * @lock: the lock
+ *
+ * Context: any with interrupts enabled (spin_unlock_irq() enables them unconditionally).
+ */
 void spin_lock_irq(spinlock_t *lock);
+
+/**
+ * spin_unlock_irq - release @lock, then enable interrupts
+ * @lock: the lock
+ *
+ * Context: any.
+ */
 void spin_unlock_irq(spinlock_t *lock);
+
+/**
+ * spin_lock_bh - disable softirqs on this CPU, then take @lock
+ * @lock: the lock
+ *
+ * Context: process or softirq context.
+ */
 void spin_lock_bh(spinlock_t *lock);
+
+/**
+ * spin_unlock_bh - release @lock, then enable softirqs
+ * @lock: the lock
+ *
+ * Context: process or softirq context.
+ */
 void spin_unlock_bh(spinlock_t *lock);
 
 /**
@@ -87,6 +130,14 @@ void spin_unlock_bh(spinlock_t *lock);
  * Return: the previous interrupt state, for spin_unlock_irqrestore().
  */
 unsigned long kmm_spin_lock_irqsave(spinlock_t *lock);
+
+/**
+ * spin_unlock_irqrestore - release @lock, then restore the interrupt state
+ * @lock: the lock
+ * @flags: what spin_lock_irqsave() saved
+ *
+ * Context: any.
+ */
 void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
 
 /**
@@ -97,6 +148,14 @@ void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
  * Return: 1 if taken (the caller is now atomic), 0 if not.
  */
 int spin_trylock(spinlock_t *lock);
+
+/**
+ * spin_is_locked - is @lock held by anyone?
+ * @lock: the lock
+ *
+ * Context: any.
+ * Return: non-zero if held.
+ */
 int spin_is_locked(spinlock_t *lock);
 
 #define spin_lock_irqsave(lock, flags) ((flags) = kmm_spin_lock_irqsave(lock))

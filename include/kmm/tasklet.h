@@ -53,6 +53,15 @@ struct tasklet_struct {
  * Context: any.
  */
 void tasklet_setup(struct tasklet_struct *t, void (*callback)(struct tasklet_struct *));
+
+/**
+ * tasklet_init - initialise @t to call @func(@data) (the older form of tasklet_setup())
+ * @t: the tasklet
+ * @func: its function
+ * @data: its argument
+ *
+ * Context: any.
+ */
 void tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long), unsigned long data);
 
 /**
@@ -62,6 +71,13 @@ void tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long), unsigne
  * Context: any.
  */
 void tasklet_schedule(struct tasklet_struct *t);
+
+/**
+ * tasklet_hi_schedule - tasklet_schedule() at high priority (the same queue in kmm)
+ * @t: the tasklet
+ *
+ * Context: any.
+ */
 void tasklet_hi_schedule(struct tasklet_struct *t);
 
 /**
@@ -75,6 +91,13 @@ void tasklet_kill(struct tasklet_struct *t);
 /* Disabling nests; a disabled tasklet stays queued until enabled. */
 void tasklet_disable_nosync(struct tasklet_struct *t);
 void tasklet_disable(struct tasklet_struct *t);
+
+/**
+ * tasklet_enable - undo one tasklet_disable()
+ * @t: the tasklet
+ *
+ * Context: any.
+ */
 void tasklet_enable(struct tasklet_struct *t);
 
 #endif /* KMM_TASKLET_H */

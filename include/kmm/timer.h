@@ -60,8 +60,21 @@ void timer_setup(struct timer_list *timer, void (*callback)(struct timer_list *)
  */
 int mod_timer(struct timer_list *timer, unsigned long expires);
 
-/* Arm @timer at timer->expires (it must not be pending). */
+/**
+ * add_timer - arm @timer, which is not pending, at timer->expires on this CPU
+ * @timer: the timer
+ *
+ * Context: any.
+ */
 void add_timer(struct timer_list *timer);
+
+/**
+ * add_timer_on - add_timer() on a chosen CPU
+ * @timer: the timer
+ * @cpu: the CPU whose softirq thread runs it
+ *
+ * Context: any.
+ */
 void add_timer_on(struct timer_list *timer, int cpu);
 
 /**

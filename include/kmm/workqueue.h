@@ -104,6 +104,16 @@ void destroy_workqueue(struct workqueue_struct *wq);
  * Return: true if queued, false if it was already pending.
  */
 bool queue_work(struct workqueue_struct *wq, struct work_struct *work);
+
+/**
+ * queue_work_on - queue_work(); kmm's workers are not bound to CPUs, so @cpu is a hint
+ * @cpu: preferred CPU
+ * @wq: the workqueue
+ * @work: the item
+ *
+ * Context: any.
+ * Return: true if queued, false if it was already pending.
+ */
 bool queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *work);
 
 /**
@@ -117,6 +127,16 @@ bool queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *wor
  */
 bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
 			unsigned long delay);
+
+/**
+ * mod_delayed_work - (re)queue @dwork to run after @delay jiffies, pending or not
+ * @wq: the workqueue
+ * @dwork: the item
+ * @delay: jiffies
+ *
+ * Context: any.
+ * Return: true if it was pending before.
+ */
 bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay);
 
 /**
@@ -137,7 +157,23 @@ bool flush_delayed_work(struct delayed_work *dwork);
  * Return: true if it was pending.
  */
 bool cancel_work_sync(struct work_struct *work);
+
+/**
+ * cancel_work - take @work off its queue if it has not started; does not wait
+ * @work: the item
+ *
+ * Context: any.
+ * Return: true if it was pending.
+ */
 bool cancel_work(struct work_struct *work);
+
+/**
+ * cancel_delayed_work - disarm @dwork's timer or take it off its queue; does not wait
+ * @dwork: the item
+ *
+ * Context: any.
+ * Return: true if it was pending.
+ */
 bool cancel_delayed_work(struct delayed_work *dwork);
 bool cancel_delayed_work_sync(struct delayed_work *dwork);
 
