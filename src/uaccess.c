@@ -6,8 +6,9 @@
  * memcpy; the first page that cannot be reached ends the copy, and the bytes left are the
  * return value. So a bad pointer costs a short count, never a crash.
  *
- * Hardened usercopy: the kernel side of a copy must not run off the end of a slab object; such
- * a copy is reported in the kernel's words and refused (the kernel stops the task there).
+ * Hardened usercopy: the kernel side of a copy must not run off the end of a slab object or a
+ * vmalloc area; such a copy is reported in the kernel's words and refused (the kernel stops
+ * the task there).
  *
  * Locking: mm->lock held for reading while a page is reached and copied. Process context:
  * fault handlers may sleep.
@@ -20,6 +21,7 @@
 #include "internal/process.h"
 #include "internal/report.h"
 #include "internal/slab.h"
+#include <kmm/vmalloc.h>
 
 static unsigned long usercopy_reports;
 
@@ -33,14 +35,51 @@ bool access_ok(const void *addr, unsigned long size)
 	return a >= p->mm.start && a <= p->mm.end && size <= p->mm.end - a;
 }
 
-/* A slab object touched from @ptr for @n bytes must contain them. Reports and returns false. */
+static void usercopy_report(const char *name, const char *type, bool to_user, unsigned long offset,
+			    unsigned long n)
+{
+	__atomic_add_fetch(&usercopy_reports, 1, __ATOMIC_RELAXED);
+	report_start(
+		"usercopy",
+		"usercopy: Kernel memory %s attempt detected %s %s%s%s%s (offset %lu, size %lu)!",
+		to_user ? "exposure" : "overwrite", to_user ? "from" : "to", name, type ? " '" : "",
+		type ? type : "", type ? "'" : "", offset, n);
+	report_add_task();
+	report_add_stack();
+	report_add("kmm: the copy was refused");
+	report_finish();
+}
+
+/* A vmalloc area's copy must end inside it (its guard page counted, as the kernel counts). */
+static bool check_vmalloc_object(const void *ptr, unsigned long n, bool to_user)
+{
+	struct vm_struct *area = find_vm_area(ptr);
+	unsigned long offset;
+
+	if (!area) {
+		usercopy_report("vmalloc", "no area", to_user, 0, n);
+		return false;
+	}
+	offset = (unsigned long)ptr - (unsigned long)area->addr;
+	if (n <= area->size - offset)
+		return true;
+	usercopy_report("vmalloc", NULL, to_user, offset, n);
+	return false;
+}
+
+/* The kernel object touched from @ptr for @n bytes must contain them. Reports and returns
+ * false. */
 static bool check_heap_object(const void *ptr, unsigned long n, bool to_user)
 {
 	const struct kmem_cache *s;
 	struct page *page;
 	unsigned long offset;
 
-	if (!n || !virt_addr_valid(ptr))
+	if (!n)
+		return true;
+	if (is_vmalloc_addr(ptr))
+		return check_vmalloc_object(ptr, n, to_user);
+	if (!virt_addr_valid(ptr))
 		return true;
 	page = virt_to_head_page(ptr);
 	if (!PageSlab(page) || !page->slab_cache)
@@ -54,16 +93,7 @@ static bool check_heap_object(const void *ptr, unsigned long n, bool to_user)
 	} else {
 		offset = 0;
 	}
-	__atomic_add_fetch(&usercopy_reports, 1, __ATOMIC_RELAXED);
-	report_start("usercopy",
-		     "usercopy: Kernel memory %s attempt detected %s SLUB object '%s' (offset %lu, "
-		     "size %lu)!",
-		     to_user ? "exposure" : "overwrite", to_user ? "from" : "to", s->name, offset,
-		     n);
-	report_add_task();
-	report_add_stack();
-	report_add("kmm: the copy was refused");
-	report_finish();
+	usercopy_report("SLUB object", s->name, to_user, offset, n);
 	return false;
 }
 

@@ -26,6 +26,14 @@
 
 #include "fbmem.h"
 
+#ifdef MODULE
+#include <linux/version.h>
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+/* vm_flags_set() arrived in Linux 6.3; before it, drivers set vm_flags directly. */
+#define vm_flags_set(vma, flags) ((vma)->vm_flags |= (flags))
+#endif
+#endif
+
 struct fbmem_client {
 	unsigned long opened_by; /* pid, for a debugger's eyes */
 	atomic_t reads;

@@ -20,6 +20,7 @@
 #include <kmm/report.h>
 #include <kmm/slab.h>
 #include <kmm/uaccess.h>
+#include <kmm/vmalloc.h>
 #include "internal/process.h"
 
 static struct kmm_process *proc, *prev;
@@ -124,6 +125,20 @@ static void a_copy_beyond_a_slab_object_is_reported_and_refused(void **state)
 	kfree(obj);
 }
 
+static void a_copy_beyond_a_vmalloc_area_is_reported_and_refused(void **state)
+{
+	char *v = vmalloc(2 * PAGE_SIZE);
+
+	kmm_report_capture_begin();
+	assert_int_equal(copy_to_user(user, v + PAGE_SIZE, PAGE_SIZE), 0);
+	assert_int_equal(copy_to_user(user, v + PAGE_SIZE, 2 * PAGE_SIZE + 1), 2 * PAGE_SIZE + 1);
+	assert_int_equal(kmm_report_capture_end(), 1);
+	assert_non_null(strstr(kmm_report_captured_text(0),
+			       "usercopy: Kernel memory exposure attempt detected from vmalloc "
+			       "(offset 4096, size 8193)!"));
+	vfree(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +150,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_copy_beyond_a_slab_object_is_reported_and_refused,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_copy_beyond_a_vmalloc_area_is_reported_and_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
