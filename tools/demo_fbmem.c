@@ -4,6 +4,7 @@
  * the machine: the VRAM in /proc/iomem, the fault count, the driver's slab cache, the shadow
  * buffer in /proc/vmallocinfo, and the picture the display shows, written as a PPM file.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,8 @@
 
 extern struct kmm_process *shim_process;
 
-static void print_matching(void (*show)(FILE *), const char *needle, const char *title)
+/* Print the lines of a /proc view that mention @needle (and its header line if @header). */
+static void print_matching(void (*show)(FILE *), const char *needle, const char *title, bool header)
 {
 	char *text = NULL, *line, *save = NULL;
 	size_t len = 0;
@@ -33,7 +35,7 @@ static void print_matching(void (*show)(FILE *), const char *needle, const char 
 	fclose(mem);
 	printf("%s\n", title);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (strstr(line, needle) || line == text)
+		if (strstr(line, needle) || (header && line == text))
 			printf("  %s\n", line);
 	free(text);
 }
@@ -58,9 +60,11 @@ int demo_step_fbmem(void)
 	printf("\n  user page faults taken by %s[%d]: %lu (%d served by fbmem's fault handler, the "
 	       "rest its own anonymous memory)\n",
 	       kmm_process_name(p), kmm_process_pid(p), kmm_process_faults(p), DRAW_SHADOW_PAGES);
-	print_matching(kmm_proc_iomem, "fbmem", "\n/proc/iomem (the VRAM is device memory):");
-	print_matching(kmm_proc_slabinfo, "fbmem_client", "\n/proc/slabinfo (the driver's cache):");
-	print_matching(kmm_proc_vmallocinfo, "vmalloc_user", "\n/proc/vmallocinfo (the shadow):");
+	print_matching(kmm_proc_iomem, "fbmem",
+		       "\n/proc/iomem (the VRAM is device memory):", false);
+	print_matching(kmm_proc_slabinfo, "fbmem_client",
+		       "\n/proc/slabinfo (the driver's cache):", true);
+	print_matching(kmm_proc_vmallocinfo, "fbmem", "\n/proc/vmallocinfo (the shadow):", false);
 	kmm_process_destroy(p);
 	shim_process = NULL;
 	if (!err)

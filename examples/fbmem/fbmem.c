@@ -193,6 +193,7 @@ void fbmem_exit(void)
  * Built as a real kernel module there is no simulated board: a block of RAM stands in for the
  * VRAM, which remap_pfn_range maps just the same.
  */
+#include <linux/io.h>
 #include <linux/module.h>
 
 #define FBMEM_MODULE_WIDTH 320
