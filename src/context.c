@@ -71,9 +71,13 @@ void local_irq_disable(void)
 
 	if (t->irqs_disabled)
 		return;
+	if (t->role == THREAD_HARDIRQ) {
+		t->irqs_disabled = true;
+		return;
+	}
 	if (!t->cpu_held)
-		cpu_enter(t);
-	if (t->role != THREAD_HARDIRQ)
+		cpu_enter_irqs_off(t);
+	else
 		cpu_irqs_off(t);
 	t->irqs_disabled = true;
 }
@@ -87,9 +91,10 @@ void local_irq_enable(void)
 	t->irqs_disabled = false;
 	if (t->role == THREAD_HARDIRQ)
 		return; /* reported when the handler returns */
-	cpu_irqs_on(t);
 	if (t->preempt_count == 0)
-		cpu_leave(t);
+		cpu_leave_irqs_on(t);
+	else
+		cpu_irqs_on(t);
 }
 
 unsigned long kmm_local_irq_save(void)

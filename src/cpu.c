@@ -145,6 +145,34 @@ void cpu_irqs_on(struct kmm_thread *t)
 	cpu_kick(c);
 }
 
+void cpu_enter_irqs_off(struct kmm_thread *t)
+{
+	struct sim_cpu *c = &sim_cpus[t->cpu < cpu_count() ? t->cpu : 0];
+	unsigned int s = 0;
+
+	/* The common case in one step: a free CPU, owned with interrupts off at once. */
+	if (__builtin_expect(t->cpu < cpu_count(), 1) &&
+	    __atomic_compare_exchange_n(&c->state, &s, CPU_OWNED | CPU_IRQS_OFF, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&c->owner, t, __ATOMIC_RELAXED);
+		t->cpu_held = true;
+		return;
+	}
+	cpu_enter(t);
+	if (t->cpu_held)
+		cpu_irqs_off(t);
+}
+
+void cpu_leave_irqs_on(struct kmm_thread *t)
+{
+	struct sim_cpu *c = &sim_cpus[t->cpu];
+
+	t->cpu_held = false;
+	__atomic_store_n(&c->owner, NULL, __ATOMIC_RELAXED);
+	__atomic_fetch_and(&c->state, ~(CPU_OWNED | CPU_IRQS_OFF), __ATOMIC_SEQ_CST);
+	cpu_kick(c);
+}
+
 bool cpu_try_handler(struct sim_cpu *c)
 {
 	unsigned int s = __atomic_load_n(&c->state, __ATOMIC_SEQ_CST);

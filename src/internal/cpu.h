@@ -59,6 +59,10 @@ KMM_HIDDEN void cpu_leave(struct kmm_thread *t);
 KMM_HIDDEN void cpu_irqs_off(struct kmm_thread *t);
 KMM_HIDDEN void cpu_irqs_on(struct kmm_thread *t);
 
+/* Both at once, for a preemptible task disabling interrupts and the reverse. */
+KMM_HIDDEN void cpu_enter_irqs_off(struct kmm_thread *t);
+KMM_HIDDEN void cpu_leave_irqs_on(struct kmm_thread *t);
+
 /* The interrupt thread of @c claims and releases the CPU around a handler. */
 KMM_HIDDEN bool cpu_try_handler(struct sim_cpu *c);
 KMM_HIDDEN void cpu_end_handler(struct sim_cpu *c);
