@@ -4,6 +4,7 @@
  * calls of user_shim.h, so the same source runs against a real kernel and against kmm, and
  * prints the same lines in both (no addresses, nothing timing-dependent).
  */
+#define _GNU_SOURCE /* mremap */
 #include <string.h>
 
 #include "fbmem.h"
@@ -109,9 +110,81 @@ int fbmem_draw(const char *dev, FILE *out)
 	return ok ? 0 : -1;
 }
 
+static const char *errname(void *p)
+{
+	if (p != MAP_FAILED)
+		return "mapped";
+	switch (errno) {
+	case EINVAL:
+		return "EINVAL";
+	case EFAULT:
+		return "EFAULT";
+	case ENOMEM:
+		return "ENOMEM";
+	case EACCES:
+		return "EACCES";
+	default:
+		return "other";
+	}
+}
+
+static int expect(FILE *out, const char *what, void *got, const char *want)
+{
+	const char *name = errname(got);
+
+	fprintf(out, "fbmem: %s: %s\n", what, name);
+	return strcmp(name, want) ? -1 : 0;
+}
+
+int fbmem_errors(const char *dev, FILE *out)
+{
+	size_t vram = 63 * 4096;
+	char *buf, *v;
+	ssize_t n;
+	int fd, rd, err = 0;
+
+	fd = u_open(dev, O_RDWR);
+	rd = u_open(dev, O_RDONLY);
+	if (fd < 0 || rd < 0)
+		return fail(out, "open");
+	err |= expect(out, "mmap longer than the VRAM",
+		      u_mmap(vram + 4096, PROT_READ, MAP_SHARED, fd, 0), "EINVAL");
+	err |= expect(out, "mmap at an offset beyond the VRAM",
+		      u_mmap(4096, PROT_READ, MAP_SHARED, fd, (off_t)vram), "EINVAL");
+	err |= expect(
+		out, "mmap of the shadow past its end",
+		u_mmap(2 * 4096, PROT_READ, MAP_SHARED, fd, FBMEM_SHADOW_OFFSET + vram - 4096),
+		"EINVAL");
+	err |= expect(out, "shared writable mmap of a read-only open",
+		      u_mmap(4096, PROT_READ | PROT_WRITE, MAP_SHARED, rd, 0), "EACCES");
+	v = u_mmap(4096, PROT_READ, MAP_SHARED, fd, 0);
+	if (v == MAP_FAILED)
+		return fail(out, "mmap vram");
+	err |= expect(out, "mremap growing the remapped VRAM",
+		      u_mremap(v, 4096, 2 * 4096, MREMAP_MAYMOVE), "EFAULT");
+	buf = u_mmap(2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED || u_munmap(buf + 4096, 4096))
+		return fail(out, "mmap anonymous");
+	n = u_read(fd, buf + 4096 - 100, 300);
+	fprintf(out, "fbmem: read() of 300 bytes with 100 mapped: %zd\n", n);
+	err |= n == 100 ? 0 : -1;
+	n = u_read(fd, buf + 4096, 300);
+	fprintf(out, "fbmem: read() into an unmapped buffer: %s\n",
+		n < 0 && errno == EFAULT ? "EFAULT" : "other");
+	err |= n < 0 && errno == EFAULT ? 0 : -1;
+	u_munmap(buf, 4096);
+	u_munmap(v, 4096);
+	u_close(rd);
+	u_close(fd);
+	return err;
+}
+
 #ifndef KMM_USER
 int main(void)
 {
-	return fbmem_draw("/dev/" FBMEM_NAME, stdout) ? 1 : 0;
+	int err = fbmem_draw("/dev/" FBMEM_NAME, stdout);
+
+	err |= fbmem_errors("/dev/" FBMEM_NAME, stdout);
+	return err ? 1 : 0;
 }
 #endif

@@ -7,6 +7,9 @@
 #ifndef USER_SHIM_H
 #define USER_SHIM_H
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* mremap */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -64,6 +67,17 @@ static inline int u_munmap(void *addr, size_t len)
 	return (int)shim_result(kmm_munmap(shim_process, addr, len));
 }
 
+static inline void *u_mremap(void *addr, size_t old_len, size_t new_len, int flags)
+{
+	void *p = kmm_mremap(shim_process, addr, old_len, new_len, flags);
+
+	if (kmm_mmap_err(p)) {
+		errno = -kmm_mmap_err(p);
+		return MAP_FAILED;
+	}
+	return p;
+}
+
 #else /* a real kernel */
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -96,6 +110,11 @@ static inline void *u_mmap(size_t len, int prot, int flags, int fd, off_t offset
 static inline int u_munmap(void *addr, size_t len)
 {
 	return munmap(addr, len);
+}
+
+static inline void *u_mremap(void *addr, size_t old_len, size_t new_len, int flags)
+{
+	return mremap(addr, old_len, new_len, flags);
 }
 #endif /* KMM_USER */
 
