@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -334,6 +335,12 @@ int chrdev_lookup(const char *path, struct inode **inode, const struct file_oper
 out:
 	pthread_mutex_unlock(&chrdev_lock);
 	return err;
+}
+
+const char *chrdev_inode_path(const struct inode *inode)
+{
+	return ((const struct dev_node *)((const char *)inode - offsetof(struct dev_node, inode)))
+		->path;
 }
 
 void kmm_proc_devices(FILE *out)

@@ -23,6 +23,7 @@
 #define KMM_PROCESS_H
 
 #include <setjmp.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include "types.h"
 
@@ -80,11 +81,22 @@ void kmm_process_window(const struct kmm_process *p, unsigned long *start, unsig
 unsigned long kmm_process_faults(const struct kmm_process *p);
 
 /**
- * kmm_user_faults - user page faults served since boot, all processes
+ * kmm_user_faults - user page faults taken by every process since the program started
  *
  * Return: the count.
  */
 unsigned long kmm_user_faults(void);
+
+/**
+ * kmm_proc_pid_maps - print /proc/PID/maps of a process, in the kernel's format
+ * @p: the process
+ * @out: where to print
+ *
+ * Device numbers and inode numbers print as 00:00 0 (kmm has no filesystem); file mappings
+ * are named by their /dev node.
+ * Context: process context.
+ */
+void kmm_proc_pid_maps(struct kmm_process *p, FILE *out);
 
 /**
  * kmm_open - open a /dev node as process @p

@@ -92,6 +92,8 @@ KMM_HIDDEN void files_close_all(struct kmm_process *p);
 KMM_HIDDEN int chrdev_lookup(const char *path, struct inode **inode,
 			     const struct file_operations **fops, void **private_data);
 KMM_HIDDEN void chrdev_exit(void);
+/* The path of the node @inode belongs to. */
+KMM_HIDDEN const char *chrdev_inode_path(const struct inode *inode);
 
 /* ---- mmap.c ---- */
 

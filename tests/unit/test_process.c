@@ -148,6 +148,34 @@ static void proc_devices_lists_misc_and_regions(void **state)
 	unregister_chrdev_region(dev, 1);
 }
 
+static void proc_pid_maps_lists_the_vmas_as_the_kernel_does(void **state)
+{
+	struct kmm_process *p = kmm_process_create("maps");
+	int fd = kmm_open(p, "/dev/pdev", O_RDWR);
+	char *f = kmm_mmap(p, fd, 2 * PAGE_SIZE, PROT_READ, MAP_SHARED, 3 * PAGE_SIZE);
+	char *a =
+		kmm_mmap(p, -1, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	char *text = NULL, first[128], prefix[128], *second;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	kmm_proc_pid_maps(p, out);
+	fclose(out);
+	/* mappings go top-down, so the anonymous one comes first; it has no name */
+	snprintf(first, sizeof(first), "%08lx-%08lx rw-p 00000000 00:00 0 \n", (unsigned long)a,
+		 (unsigned long)a + PAGE_SIZE);
+	assert_memory_equal(text, first, strlen(first));
+	second = text + strlen(first);
+	snprintf(prefix, sizeof(prefix), "%08lx-%08lx r--s 00003000 00:00 0 ", (unsigned long)f,
+		 (unsigned long)f + 2 * PAGE_SIZE);
+	assert_memory_equal(second, prefix, strlen(prefix));
+	/* the name starts in column 74, after padding to 72 and one space, as on 64-bit Linux */
+	assert_int_equal(strstr(second, "/dev/pdev\n") - second, 73);
+	assert_int_equal(strspn(second + strlen(prefix), " "), 73 - strlen(prefix));
+	free(text);
+	kmm_process_destroy(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +189,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(proc_devices_lists_misc_and_regions, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(proc_pid_maps_lists_the_vmas_as_the_kernel_does,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
