@@ -67,6 +67,12 @@ if [ -x "$BUILD/bench/bench_vmalloc" ] && [ -z "${KMM_BENCH_SKIP_TIMING:-}" ]; t
 	echo
 fi
 
+if [ -x "$BUILD/bench/bench_fault" ] && [ -z "${KMM_BENCH_SKIP_TIMING:-}" ]; then
+	echo "== user page faults and remap_pfn_range: timing =="
+	"$BUILD/bench/bench_fault"
+	echo
+fi
+
 echo "== page allocator: instructions per op (callgrind, Ir; repeatable) =="
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "valgrind not installed; skipped (scripts/install-deps.sh installs it)"
