@@ -49,8 +49,21 @@ static vm_fault_t one_page_fault(struct vm_fault *vmf)
 
 static const struct vm_operations_struct one_page_ops = { .fault = one_page_fault };
 
+/* The classic nopage bug: the page goes to the mapping without a reference of its own. */
+static vm_fault_t forgetful_fault(struct vm_fault *vmf)
+{
+	vmf->page = vmalloc_to_page(page_buf);
+	return 0;
+}
+
+static const struct vm_operations_struct forgetful_ops = { .fault = forgetful_fault };
+
 static int m_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	if (vma->vm_pgoff == 9) {
+		vma->vm_ops = &forgetful_ops;
+		return 0;
+	}
 	if (vma->vm_pgoff == 7)
 		return remap_pfn_range(vma, vma->vm_start, 0x7ff00000UL, PAGE_SIZE,
 				       vma->vm_page_prot);
@@ -188,6 +201,27 @@ static void remapping_frames_nothing_backs_maps_nothing(void **state)
 	assert_null(find_vma(kmm_process_mm(proc), 0));
 }
 
+static void a_fault_handler_without_get_page_is_caught_at_vfree(void **state)
+{
+	volatile char *u = kmm_mmap(proc, fd, PAGE_SIZE, PROT_READ, MAP_SHARED, 9 * PAGE_SIZE);
+	struct kmm_user_catch c;
+
+	if (kmm_user_expect(&c) == 0) {
+		(void)u[0];
+		kmm_user_done(&c);
+	}
+	assert_int_equal(c.sig, 0);
+	kmm_report_capture_begin();
+	/* munmap drops the reference the mapping never got: the buffer's own page is freed */
+	assert_int_equal(kmm_munmap(proc, (void *)u, PAGE_SIZE), 0);
+	assert_int_equal(kmm_report_captured(NULL), 0);
+	vfree(page_buf);
+	page_buf = NULL;
+	assert_int_equal(kmm_report_capture_end(), 1);
+	assert_int_equal(kmm_report_captured_find("BUG: Bad page state"), 1);
+	assert_int_equal(kmm_report_captured_find("VM_BUG_ON_PAGE(page_ref_count(page) == 0)"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +235,8 @@ int main(void)
 			usercopy_past_a_slab_object_is_reported_once_per_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(remapping_frames_nothing_backs_maps_nothing, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(a_fault_handler_without_get_page_is_caught_at_vfree,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
