@@ -1,6 +1,6 @@
 /*
  * remap.c - putting frames into a user VMA: remap_pfn_range and its I/O spellings,
- * vm_iomap_memory, vm_insert_page(s), remap_vmalloc_range, vmf_insert_pfn/page.
+ * vm_iomap_memory, vm_insert_page(s), vm_map_pages, remap_vmalloc_range, vmf_insert_pfn/page.
  *
  * Every frame is mapped from the memory file that backs it (physmem_lookup: the RAM file or a
  * device region's file), so the user's page and the kernel's view of the frame are the same
@@ -175,6 +175,32 @@ int vm_insert_pages(struct vm_area_struct *vma, unsigned long addr, struct page 
 		(*num)--;
 	}
 	return 0;
+}
+
+static int map_pages_from(struct vm_area_struct *vma, struct page **pages, unsigned long num,
+			  unsigned long offset)
+{
+	unsigned long count = vma_pages(vma);
+
+	if (offset >= num || count > num - offset)
+		return -ENXIO;
+	for (unsigned long i = 0; i < count; i++) {
+		int err = vm_insert_page(vma, vma->vm_start + (i << PAGE_SHIFT), pages[offset + i]);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int vm_map_pages(struct vm_area_struct *vma, struct page **pages, unsigned long num)
+{
+	return map_pages_from(vma, pages, num, vma->vm_pgoff);
+}
+
+int vm_map_pages_zero(struct vm_area_struct *vma, struct page **pages, unsigned long num)
+{
+	return map_pages_from(vma, pages, num, 0);
 }
 
 int remap_vmalloc_range(struct vm_area_struct *vma, void *addr, unsigned long pgoff)

@@ -219,6 +219,28 @@ int vm_insert_pages(struct vm_area_struct *vma, unsigned long addr, struct page 
 		    unsigned long *num);
 
 /**
+ * vm_map_pages - map an array of pages into a whole VMA, starting vm_pgoff pages in
+ * @vma: the VMA
+ * @pages: the pages
+ * @num: how many there are
+ *
+ * Context: process context (the driver's mmap).
+ * Return: 0, -ENXIO (the VMA reaches past the array) or vm_insert_page()'s error.
+ */
+int vm_map_pages(struct vm_area_struct *vma, struct page **pages, unsigned long num);
+
+/**
+ * vm_map_pages_zero - vm_map_pages() ignoring vm_pgoff
+ * @vma: the VMA
+ * @pages: the pages
+ * @num: how many there are
+ *
+ * Context: process context.
+ * Return: as vm_map_pages().
+ */
+int vm_map_pages_zero(struct vm_area_struct *vma, struct page **pages, unsigned long num);
+
+/**
  * remap_vmalloc_range - map a vmalloc_user() buffer into a whole VMA
  * @vma: the VMA
  * @addr: the buffer (it must have VM_USERMAP)

@@ -38,7 +38,8 @@ struct mm_struct;
  * @name: its name (comm), truncated to 15 characters
  *
  * Context: process context; the machine must be booted.
- * Return: the process, or NULL (no address space or memory left).
+ * Return: the process, or NULL (no address space or memory left, or the fault dispatcher's
+ * table full: a few dozen processes may live at once).
  */
 struct kmm_process *kmm_process_create(const char *name);
 

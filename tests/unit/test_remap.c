@@ -96,6 +96,31 @@ static void vm_insert_pages_holds_references_until_munmap(void **state)
 	__free_page(pages[1]);
 }
 
+static int map_the_array(struct vm_area_struct *vma)
+{
+	return vm_map_pages(vma, pages, 2);
+}
+
+static void vm_map_pages_maps_from_vm_pgoff_and_refuses_overruns(void **state)
+{
+	char *u;
+
+	pages[0] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	pages[1] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	mmap_body = map_the_array;
+	u = kmm_mmap(proc, fd, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, PAGE_SIZE);
+	assert_int_equal(kmm_mmap_err(u), 0);
+	u[1] = 'm';
+	assert_int_equal(((char *)page_address(pages[1]))[1], 'm');
+	assert_int_equal(
+		kmm_mmap_err(kmm_mmap(proc, fd, 2 * PAGE_SIZE, PROT_READ, MAP_SHARED, PAGE_SIZE)),
+		-ENXIO);
+	assert_int_equal(kmm_munmap(proc, u, PAGE_SIZE), 0);
+	assert_int_equal(page_count(pages[1]), 1);
+	__free_page(pages[0]);
+	__free_page(pages[1]);
+}
+
 static int insert_slab_page(struct vm_area_struct *vma)
 {
 	void *obj = kmalloc(64, GFP_KERNEL);
@@ -186,6 +211,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			vm_insert_page_refuses_slab_pages_and_outside_addresses, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			vm_map_pages_maps_from_vm_pgoff_and_refuses_overruns, setup, teardown),
 		cmocka_unit_test_setup_teardown(remap_vmalloc_range_maps_only_user_buffers_that_fit,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(remap_pfn_range_refuses_frames_nothing_backs, setup,
