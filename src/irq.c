@@ -283,6 +283,13 @@ void *irq_thread_main(void *arg)
 	return NULL;
 }
 
+/* Wait until no handler of @d runs; the caller has done its might_sleep(). */
+static void wait_not_running(struct irq_desc *d)
+{
+	while (__atomic_load_n(&d->running, __ATOMIC_SEQ_CST))
+		park_wait(&d->running, 1, NULL);
+}
+
 int request_threaded_irq(unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn,
 			 unsigned long flags, const char *name, void *dev_id)
 {
@@ -348,7 +355,7 @@ const void *free_irq(unsigned int irq, void *dev_id)
 		report_finish();
 		return NULL;
 	}
-	synchronize_irq(irq);
+	wait_not_running(d);
 	if (a->thread_fn) {
 		__atomic_store_n(&a->thread_stop, true, __ATOMIC_RELEASE);
 		__atomic_fetch_add(&a->thread_wake, 1, __ATOMIC_SEQ_CST);
@@ -364,10 +371,9 @@ void synchronize_irq(unsigned int irq)
 {
 	struct irq_desc *d = desc_of(irq);
 
-	if (!d)
-		return;
-	while (__atomic_load_n(&d->running, __ATOMIC_SEQ_CST))
-		park_wait(&d->running, 1, NULL);
+	might_sleep();
+	if (d)
+		wait_not_running(d);
 }
 
 void disable_irq_nosync(unsigned int irq)
@@ -383,7 +389,6 @@ void disable_irq_nosync(unsigned int irq)
 
 void disable_irq(unsigned int irq)
 {
-	might_sleep();
 	disable_irq_nosync(irq);
 	synchronize_irq(irq);
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <kmm/jiffies.h>
+#include <kmm/context.h>
 #include "internal/deferred.h"
 
 static long long clock_base_ns;
@@ -68,6 +69,7 @@ void kmm_jiffies_set_manual(bool on)
 
 void kmm_jiffies_advance(unsigned long ticks)
 {
+	might_sleep();
 	__atomic_fetch_add(&manual_jiffies, ticks, __ATOMIC_SEQ_CST);
 	timer_run_due_all();
 }

@@ -111,17 +111,17 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags, int max_active, ...)
+/* Make a workqueue and start its workers; no might_sleep(), so system_wq can be made lazily
+ * by whoever queues on it first, in any context. */
+static struct workqueue_struct *create_wq(unsigned int flags, int max_active, const char *fmt,
+					  va_list ap)
 {
 	struct workqueue_struct *wq = calloc(1, sizeof(*wq));
 	unsigned int base = __atomic_fetch_add(&next_wq_id, MAX_WORKERS, __ATOMIC_RELAXED);
-	va_list ap;
 
 	if (!wq)
 		return NULL;
-	va_start(ap, max_active);
 	vsnprintf(wq->name, sizeof(wq->name), fmt, ap);
-	va_end(ap);
 	wq->flags = flags;
 	pthread_mutex_init(&wq->lock, NULL);
 	pthread_cond_init(&wq->more, NULL);
@@ -147,8 +147,33 @@ struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags, in
 	return wq;
 }
 
+static __attribute__((format(printf, 3, 4))) struct workqueue_struct *
+create_wq_named(unsigned int flags, int max_active, const char *fmt, ...)
+{
+	struct workqueue_struct *wq;
+	va_list ap;
+
+	va_start(ap, fmt);
+	wq = create_wq(flags, max_active, fmt, ap);
+	va_end(ap);
+	return wq;
+}
+
+struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags, int max_active, ...)
+{
+	struct workqueue_struct *wq;
+	va_list ap;
+
+	might_sleep();
+	va_start(ap, max_active);
+	wq = create_wq(flags, max_active, fmt, ap);
+	va_end(ap);
+	return wq;
+}
+
 void destroy_workqueue(struct workqueue_struct *wq)
 {
+	might_sleep();
 	if (!wq)
 		return;
 	pthread_mutex_lock(&wq->lock);
@@ -171,7 +196,7 @@ struct workqueue_struct *kmm_system_wq(void)
 		return wq;
 	pthread_mutex_lock(&system_lock);
 	if (!system_queue)
-		__atomic_store_n(&system_queue, alloc_workqueue("events", 0, 0), __ATOMIC_RELEASE);
+		__atomic_store_n(&system_queue, create_wq_named(0, 0, "events"), __ATOMIC_RELEASE);
 	wq = system_queue;
 	pthread_mutex_unlock(&system_lock);
 	return wq;
