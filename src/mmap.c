@@ -438,11 +438,51 @@ static int vma_grow(struct mm_struct *mm, struct vm_area_struct *vma, unsigned l
 	return 0;
 }
 
+/*
+ * Move @vma (already split to the range being remapped) to a free range of @new_len bytes:
+ * the pages go along with their references, the new VMA is opened and the old one closed, as
+ * the kernel's move does. Returns the new address or 0 (no room, no memory).
+ */
+static unsigned long vma_move(struct mm_struct *mm, struct vm_area_struct *vma,
+			      unsigned long new_len)
+{
+	unsigned long to = unmapped_area(mm, new_len);
+	struct vm_area_struct *moved = to ? vma_alloc(mm, to, to + new_len) : NULL;
+
+	if (!moved)
+		return 0;
+	moved->vm_page_prot = vma->vm_page_prot;
+	moved->vm_flags = vma->vm_flags;
+	moved->vm_pgoff = vma->vm_pgoff;
+	moved->vm_file = vma->vm_file;
+	moved->vm_ops = vma->vm_ops;
+	moved->vm_private_data = vma->vm_private_data;
+	if (moved->vm_file)
+		file_get(moved->vm_file);
+	if (moved->vm_ops && moved->vm_ops->open)
+		moved->vm_ops->open(moved);
+	for (unsigned long i = 0; i < vma_pages(vma); i++) {
+		struct kmm_pte *pte = &vma->kmm_ptes[i];
+
+		if (!(pte->flags & PTE_PRESENT))
+			continue;
+		/* a page that cannot follow is left for a fault to bring back */
+		if (!vma_map_pfn(moved, to + (i << PAGE_SHIFT), pte->pfn, pte->flags & PTE_WRITE,
+				 pte->ref))
+			pte->ref = NULL;
+	}
+	vma_unlink(mm, vma);
+	vma_remove(vma);
+	vma_link(mm, moved);
+	return to;
+}
+
 void *kmm_mremap(struct kmm_process *p, void *addr, size_t old_len, size_t new_len, int flags)
 {
 	unsigned long start = (unsigned long)addr;
 	struct mm_struct *mm = &p->mm;
 	struct vm_area_struct *vma;
+	struct kmm_process *prev;
 	int err = 0;
 
 	if (!PAGE_ALIGNED(start) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
@@ -456,6 +496,7 @@ void *kmm_mremap(struct kmm_process *p, void *addr, size_t old_len, size_t new_l
 		err = kmm_munmap(p, (void *)(start + new_len), old_len - new_len);
 		return err ? mmap_error(err) : addr;
 	}
+	prev = process_enter(p);
 	pthread_rwlock_wrlock(&mm->lock);
 	vma = vma_lookup(mm, start);
 	if (!vma || old_len > vma->vm_end - start) {
@@ -463,14 +504,19 @@ void *kmm_mremap(struct kmm_process *p, void *addr, size_t old_len, size_t new_l
 	} else if (new_len > old_len) {
 		if (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP))
 			err = -EFAULT;
-		else if (start + old_len != vma->vm_end || new_len > mm->end - start ||
-			 (vma->vm_next && vma->vm_next->vm_start < start + new_len))
-			err = -ENOMEM;
-		else
+		else if (start + old_len == vma->vm_end && new_len <= mm->end - start &&
+			 (!vma->vm_next || vma->vm_next->vm_start >= start + new_len))
 			err = vma_grow(mm, vma, start + new_len);
+		else if (!(flags & MREMAP_MAYMOVE))
+			err = -ENOMEM;
+		else if (!(err = split_edges(mm, start, start + old_len)))
+			start = vma_move(mm, vma_lookup(mm, start), new_len);
+		if (!err && !start)
+			err = -ENOMEM;
 	}
 	pthread_rwlock_unlock(&mm->lock);
-	return err ? mmap_error(err) : addr;
+	process_leave(prev);
+	return err ? mmap_error(err) : (void *)start;
 }
 
 /* The kernel pads the fixed fields to this width, then a space, then a mapping's name. */

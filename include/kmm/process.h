@@ -212,15 +212,16 @@ int kmm_munmap(struct kmm_process *p, void *addr, size_t len);
 int kmm_mprotect(struct kmm_process *p, void *addr, size_t len, int prot);
 
 /**
- * kmm_mremap - shrink or grow a mapping in place
+ * kmm_mremap - shrink or grow a mapping, in place or (MREMAP_MAYMOVE) elsewhere
  * @p: the process
- * @addr: start of a VMA
- * @old_len: its current length
+ * @addr: page-aligned, inside a VMA
+ * @old_len: bytes of that VMA from @addr
  * @new_len: the length wanted
- * @flags: MREMAP_MAYMOVE is accepted; kmm never moves a mapping
+ * @flags: 0 or MREMAP_MAYMOVE (a moved VMA is opened anew and the old one closed)
  *
- * Return: @addr, or a negative errno as a pointer: -EFAULT (growing a VM_DONTEXPAND or
- * VM_PFNMAP mapping, or no VMA at @addr), -EINVAL, -ENOMEM (no room to grow in place).
+ * Return: the mapping's address, or a negative errno as a pointer: -EFAULT (growing a
+ * VM_DONTEXPAND or VM_PFNMAP mapping, or no VMA at @addr), -EINVAL (MREMAP_FIXED, bad
+ * arguments), -ENOMEM (no room to grow in place and no MREMAP_MAYMOVE, or no room at all).
  */
 void *kmm_mremap(struct kmm_process *p, void *addr, size_t old_len, size_t new_len, int flags);
 

@@ -290,6 +290,28 @@ static void mremap_cannot_grow_a_dontexpand_mapping(void **state)
 	assert_int_equal(vm_closes, 2);
 }
 
+static void mremap_grows_in_place_or_moves_when_allowed(void **state)
+{
+	struct kmm_process *p = kmm_process_create("prog");
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS, prot = PROT_READ | PROT_WRITE;
+	char *top = kmm_mmap(p, -1, PAGE_SIZE, prot, flags, 0);
+	char *a = kmm_mmap(p, -1, PAGE_SIZE, prot, flags, 0);
+	char *b;
+
+	assert_ptr_equal(a + PAGE_SIZE, top); /* top-down: a sits right below top */
+	a[5] = 'a';
+	assert_int_equal(kmm_mmap_err(kmm_mremap(p, a, PAGE_SIZE, 2 * PAGE_SIZE, 0)), -ENOMEM);
+	b = kmm_mremap(p, a, PAGE_SIZE, 3 * PAGE_SIZE, MREMAP_MAYMOVE);
+	assert_int_equal(kmm_mmap_err(b), 0);
+	assert_ptr_not_equal(b, a);
+	assert_int_equal(b[5], 'a'); /* the page came along */
+	b[2 * PAGE_SIZE] = 'b';
+	assert_int_equal(kmm_process_mm(p)->map_count, 2);
+	/* the hole a left behind is free again: the next mapping takes it */
+	assert_ptr_equal(kmm_mmap(p, -1, PAGE_SIZE, prot, flags, 0), a);
+	kmm_process_destroy(p);
+}
+
 static void munmap_of_part_of_a_vma_splits_it(void **state)
 {
 	struct kmm_process *p = kmm_process_create("prog");
@@ -345,6 +367,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mremap_cannot_grow_a_dontexpand_mapping, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(munmap_of_part_of_a_vma_splits_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(mremap_grows_in_place_or_moves_when_allowed, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(shutdown_tears_down_live_processes, setup,
 						teardown),
 	};
