@@ -22,6 +22,7 @@
 #include <kmm/device.h>
 #include <kmm/slab.h>
 #include "internal/dma.h"
+#include "internal/io.h"
 #include "internal/list.h"
 
 struct bus_type platform_bus_type = { .name = "platform" };
@@ -316,7 +317,7 @@ static void release_resources(struct platform_device *pdev, u32 upto)
 		struct resource *r = &pdev->resource[i];
 
 		if ((r->flags & IORESOURCE_MEM) && r->parent)
-			release_resource(r);
+			remove_resource(r);
 	}
 }
 
@@ -345,7 +346,7 @@ int platform_device_register(struct platform_device *pdev)
 
 		if (!r->name)
 			r->name = dev_name(dev);
-		if ((r->flags & IORESOURCE_MEM) && request_resource(&iomem_resource, r)) {
+		if ((r->flags & IORESOURCE_MEM) && insert_resource(&iomem_resource, r)) {
 			dev_err(dev, "failed to claim resource %u", i);
 			release_resources(pdev, i);
 			return -EBUSY;
@@ -519,6 +520,8 @@ void device_shutdown_all(void)
 		free(e);
 	}
 	bus_leave();
+	ioremap_exit();
+	mmio_exit();
 	swiotlb_exit();
 	dma_debug_exit();
 }

@@ -3,5 +3,8 @@
 #define _KMM_COMPAT_LINUX_IO_H
 
 #include <asm/io.h>
+#include <linux/err.h>
+#include <linux/ioport.h>
+#include <kmm/io.h>
 
 #endif
