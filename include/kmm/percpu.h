@@ -3,7 +3,9 @@
  *
  * DEFINE_PER_CPU(type, name) defines an ordinary variable, the copy of CPU 0; the copies of
  * the other CPUs are made on first access through per_cpu_ptr() and friends, each starting
- * from the initial value. alloc_percpu() returns a pointer usable the same way. Access is
+ * from the initial value. alloc_percpu() returns a pointer usable the same way. A member's
+ * address (this_cpu_add(stats->bytes, n)) names that member of each CPU's copy; for a static
+ * variable this holds once the whole variable has been accessed per CPU first. Access is
  * safe exactly when the kernel says: this_cpu_ptr() and the __this_cpu_*() operations need
  * preemption disabled (get_cpu(), a spinlock, local_irq_save) and report "BUG: using
  * smp_processor_id() in preemptible" code otherwise, once per call site, as the kernel's

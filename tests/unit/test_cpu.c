@@ -23,6 +23,10 @@
 
 static DEFINE_PER_CPU(long, hits);
 static DEFINE_PER_CPU(int, initialised) = 7;
+struct two {
+	int a, b;
+};
+static DEFINE_PER_CPU(struct two, pair) = { 1, 2 };
 
 static int boot(void **state)
 {
@@ -94,6 +98,9 @@ static void every_cpu_copy_starts_from_the_initial_value(void **state)
 	per_cpu(initialised, 1) = 9;
 	assert_int_equal(per_cpu(initialised, 0), 7);
 	assert_int_equal(*per_cpu_ptr(&initialised, 1), 9);
+	per_cpu(pair, 1).b = 5; /* the whole first, then a member: one set of copies */
+	assert_int_equal(*per_cpu_ptr(&pair.b, 1), 5);
+	assert_int_equal(*per_cpu_ptr(&pair.a, 1), 1);
 }
 
 static void alloc_percpu_gives_zeroed_distinct_copies(void **state)
@@ -112,7 +119,13 @@ static void alloc_percpu_gives_zeroed_distinct_copies(void **state)
 	}
 	assert_ptr_not_equal(per_cpu_ptr(s, 0), per_cpu_ptr(s, 1));
 	assert_int_equal(per_cpu_ptr(s, 1)->bytes, 2);
-	this_cpu_inc(s->packets);
+	/* A member named on its own is the same data as the member of the whole. */
+	assert_ptr_equal(per_cpu_ptr(&s->bytes, 1), &per_cpu_ptr(s, 1)->bytes);
+	preempt_disable();
+	cpu = (int)smp_processor_id();
+	this_cpu_add(s->bytes, 10);
+	assert_int_equal(per_cpu_ptr(s, cpu)->bytes, cpu + 11);
+	preempt_enable();
 	free_percpu(s);
 }
 
