@@ -244,7 +244,7 @@ static void write_acquire(rwlock_t *lock, void *ip)
 	spin_until(try_write, lock);
 }
 
-static void read_release(rwlock_t *lock)
+static bool read_release(rwlock_t *lock)
 {
 	if (__atomic_load_n(&lock->count, __ATOMIC_RELAXED) <= 0) {
 		report_start("rwlock", "BUG: rwlock read unlock of a lock not read-held on CPU#%u",
@@ -254,12 +254,13 @@ static void read_release(rwlock_t *lock)
 		report_add_task();
 		report_add_stack();
 		report_finish();
-		return;
+		return false;
 	}
 	__atomic_fetch_sub(&lock->count, 1, __ATOMIC_RELEASE);
+	return true;
 }
 
-static void write_release(rwlock_t *lock)
+static bool write_release(rwlock_t *lock)
 {
 	if (__atomic_load_n(&lock->count, __ATOMIC_RELAXED) != -1) {
 		report_start("rwlock",
@@ -270,10 +271,11 @@ static void write_release(rwlock_t *lock)
 		report_add_task();
 		report_add_stack();
 		report_finish();
-		return;
+		return false;
 	}
 	lock_release(&lock->dep_map);
 	__atomic_store_n(&lock->count, 0, __ATOMIC_RELEASE);
+	return true;
 }
 
 void read_lock(rwlock_t *lock)
@@ -284,8 +286,7 @@ void read_lock(rwlock_t *lock)
 
 void read_unlock(rwlock_t *lock)
 {
-	read_release(lock);
-	preempt_enable();
+	unlock_preempt(read_release(lock));
 }
 
 void write_lock(rwlock_t *lock)
@@ -296,8 +297,7 @@ void write_lock(rwlock_t *lock)
 
 void write_unlock(rwlock_t *lock)
 {
-	write_release(lock);
-	preempt_enable();
+	unlock_preempt(write_release(lock));
 }
 
 int read_trylock(rwlock_t *lock)
@@ -353,8 +353,8 @@ void read_lock_bh(rwlock_t *lock)
 
 void read_unlock_bh(rwlock_t *lock)
 {
-	read_release(lock);
-	local_bh_enable();
+	if (read_release(lock) || preempt_count() & SOFTIRQ_MASK)
+		local_bh_enable();
 }
 
 void write_lock_bh(rwlock_t *lock)
@@ -365,8 +365,8 @@ void write_lock_bh(rwlock_t *lock)
 
 void write_unlock_bh(rwlock_t *lock)
 {
-	write_release(lock);
-	local_bh_enable();
+	if (write_release(lock) || preempt_count() & SOFTIRQ_MASK)
+		local_bh_enable();
 }
 
 unsigned long kmm_read_lock_irqsave(rwlock_t *lock)

@@ -193,13 +193,17 @@ static void recursive_mutex_lock_is_reported_not_hung(void **state)
 static void unlock_of_a_lock_not_held_is_reported(void **state)
 {
 	DEFINE_SPINLOCK(lock);
+	DEFINE_RWLOCK(rw);
 	struct mutex m;
 
 	mutex_init(&m);
 	kmm_report_capture_begin();
 	spin_unlock(&lock);
 	mutex_unlock(&m);
-	assert_int_equal(kmm_report_capture_end(), 2);
+	read_unlock(&rw);
+	write_unlock(&rw);
+	assert_int_equal(kmm_report_capture_end(), 4);
+	assert_int_equal(kmm_report_captured("rwlock"), 2);
 	assert_int_equal(kmm_report_captured("spinlock"), 1);
 	assert_int_equal(kmm_report_captured_find("BUG: spinlock already unlocked on CPU#"), 1);
 	assert_int_equal(kmm_report_captured("bad_unlock_balance"), 1);
