@@ -10,6 +10,7 @@
 #define KMM_SLAB_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "types.h"
 #include "gfp.h"
@@ -370,7 +371,11 @@ static inline void kvfree(const void *p)
 
 static inline void kvfree_sensitive(const void *p, size_t len)
 {
-	kfree_sensitive(p);
+	if (p) {
+		memset((void *)p, 0, len);
+		__asm__ __volatile__("" : : "r"(p) : "memory");
+	}
+	kvfree(p);
 }
 
 #define kvmalloc_node(size, gfp, node) kvmalloc((size), (gfp))

@@ -205,16 +205,17 @@ static void variants_are_picked_by_gfp(void **state)
 	assert_null(kmm_kmalloc_cache(0, GFP_KERNEL));
 }
 
-static void kvmalloc_family_works_through_kmalloc(void **state)
+static void kvmalloc_family_round_trips(void **state)
 {
-	void *p = kvmalloc(100000, GFP_KERNEL);
+	unsigned char *p = kvmalloc(100000, GFP_KERNEL);
 	unsigned char *z = kvzalloc(64, GFP_KERNEL);
 
 	assert_non_null(p);
+	memset(p, 0x33, 100000);
 	for (int i = 0; i < 64; i++)
 		assert_int_equal(z[i], 0);
-	kvfree(p);
-	kvfree(z);
+	kvfree_sensitive(p, 100000);
+	kvfree_sensitive(z, 64);
 	kvfree(NULL);
 }
 
@@ -267,7 +268,7 @@ int main(void)
 		cmocka_unit_test(dup_helpers_copy),
 		cmocka_unit_test(gfp_dma_comes_from_zone_dma_caches),
 		cmocka_unit_test(variants_are_picked_by_gfp),
-		cmocka_unit_test(kvmalloc_family_works_through_kmalloc),
+		cmocka_unit_test(kvmalloc_family_round_trips),
 		cmocka_unit_test(kfree_sensitive_clears_before_freeing),
 		cmocka_unit_test(failslab_applies_to_kmalloc),
 		cmocka_unit_test(kfree_of_a_foreign_pointer_is_reported),
