@@ -26,6 +26,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,8 @@ static void *consumer(void *arg)
 	for (unsigned long n = 0; n < r->ops;) {
 		unsigned long head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
 
+		if (r->tail == head)
+			sched_yield(); /* a busy machine: let the producer run */
 		while (r->tail != head) {
 			r->a->free(r->slot[r->tail % RING]);
 			__atomic_store_n(&r->tail, r->tail + 1, __ATOMIC_RELEASE);
@@ -238,7 +241,7 @@ static double measure_cross_thread(const struct allocator *a, size_t size)
 		t0 = now_ns();
 		for (unsigned long i = 0; i < ops; i++) {
 			while (i - __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE) >= RING)
-				;
+				sched_yield();
 			ring->slot[i % RING] = a->alloc(size);
 			__atomic_store_n(&ring->head, i + 1, __ATOMIC_RELEASE);
 		}
