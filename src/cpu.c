@@ -231,6 +231,9 @@ void cpu_threads_start(void)
 {
 	if (__atomic_load_n(&threads_running, __ATOMIC_ACQUIRE))
 		return;
+	/* No machine, no CPUs to run on: work raised now waits for a boot (which forgets it). */
+	if (!kmm_booted())
+		return;
 	pthread_mutex_lock(&start_lock);
 	for (unsigned int i = 0; !threads_running && i < cpu_count(); i++) {
 		struct sim_cpu *c = &sim_cpus[i];
