@@ -17,11 +17,13 @@
  * ThreadSanitizer does not model fences; a locked read-modify-write is a full barrier on the
  * hardware and one it understands.
  */
+/* One word for the whole program (weak: every includer defines it and the linker keeps one),
+ * so that a fence in one file orders against a fence in another. */
+__attribute__((weak)) int kmm_tsan_fence_word;
+
 static inline void kmm_tsan_fence(void)
 {
-	static int word;
-
-	__atomic_fetch_add(&word, 0, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&kmm_tsan_fence_word, 0, __ATOMIC_SEQ_CST);
 }
 #define mb() kmm_tsan_fence()
 #define rmb() kmm_tsan_fence()

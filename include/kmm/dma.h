@@ -387,4 +387,102 @@ unsigned long kmm_dma_debug_entries(struct device *dev);
  */
 unsigned long kmm_dma_debug_errors(void);
 
+/* ------------------------------------------------------------------ bus-master engine */
+
+/*
+ * A simulated device's DMA engine: a thread of its own that runs the device's jobs in order.
+ * A job moves data between the device and memory by bus address, with every access checked
+ * against RAM and the device's DMA mask (a bad one is reported, and not done), then the
+ * engine raises the device's interrupt line if asked. Device models use it; drivers never do.
+ */
+struct kmm_dma_engine;
+
+typedef void (*kmm_dma_job_t)(struct kmm_dma_engine *engine, void *arg);
+
+/**
+ * kmm_dma_engine_create - start an engine for @dev
+ * @dev: the device whose mask bounds the engine's accesses
+ * @irq: the line to raise after a job asks for it, or -1
+ *
+ * Context: process context.
+ * Return: the engine, or NULL.
+ */
+struct kmm_dma_engine *kmm_dma_engine_create(struct device *dev, int irq);
+
+/**
+ * kmm_dma_engine_destroy - run the jobs still queued, then stop the engine
+ * @engine: the engine, or NULL
+ *
+ * Context: process context; waits.
+ */
+void kmm_dma_engine_destroy(struct kmm_dma_engine *engine);
+
+/**
+ * kmm_dma_engine_submit - queue a job
+ * @engine: the engine
+ * @fn: runs on the engine's thread
+ * @arg: passed to @fn
+ * @raise_irq: raise the engine's line once @fn has returned
+ *
+ * Context: any; never sleeps.
+ * Return: 0, or -ENOMEM.
+ */
+int kmm_dma_engine_submit(struct kmm_dma_engine *engine, kmm_dma_job_t fn, void *arg,
+			  bool raise_irq);
+
+/**
+ * kmm_dma_engine_flush - wait until every job queued so far has run
+ * @engine: the engine
+ *
+ * Context: process context; waits.
+ */
+void kmm_dma_engine_flush(struct kmm_dma_engine *engine);
+
+/**
+ * kmm_dma_engine_to_bus - the device writes @len bytes of @src to memory at bus address @dst
+ * @engine: the engine
+ * @dst: bus address
+ * @src: the device's data
+ * @len: bytes
+ *
+ * Context: the engine's jobs (any thread may call it).
+ * Return: 0, or -EFAULT (reported) when the range leaves RAM or the device's mask.
+ */
+int kmm_dma_engine_to_bus(struct kmm_dma_engine *engine, dma_addr_t dst, const void *src,
+			  size_t len);
+
+/**
+ * kmm_dma_engine_write32 - the device writes one aligned 32-bit word (a descriptor's status)
+ * @engine: the engine
+ * @dst: bus address, 4-byte aligned
+ * @value: the word
+ *
+ * One untorn store, seen after everything the engine wrote before it: what a driver polling
+ * a status word with READ_ONCE() and dma_rmb() relies on.
+ * Context: the engine's jobs.
+ * Return: 0, or -EFAULT (reported).
+ */
+int kmm_dma_engine_write32(struct kmm_dma_engine *engine, dma_addr_t dst, u32 value);
+
+/**
+ * kmm_dma_engine_from_bus - the device reads @len bytes of memory at bus address @src
+ * @engine: the engine
+ * @dst: where the device keeps them
+ * @src: bus address
+ * @len: bytes
+ *
+ * Context: the engine's jobs (any thread may call it).
+ * Return: 0, or -EFAULT (reported).
+ */
+int kmm_dma_engine_from_bus(struct kmm_dma_engine *engine, void *dst, dma_addr_t src, size_t len);
+
+/**
+ * kmm_dma_engine_stats - what an engine has done
+ * @engine: the engine
+ * @jobs: jobs run (may be NULL)
+ * @faults: accesses refused (may be NULL)
+ */
+void kmm_dma_engine_stats(struct kmm_dma_engine *engine, unsigned long *jobs,
+			  unsigned long *faults);
+
 #endif /* KMM_DMA_H */
