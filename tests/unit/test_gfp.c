@@ -282,9 +282,9 @@ static void gfp_kernel_waiter_wakes_when_another_thread_frees(void **state)
 
 	assert_int_equal(kmm_option_set("gfp_wait_ms", "2000"), 0);
 	exhaust_memory();
-	tid = start_delayed_free(&d, 50);
-
+	/* The clock starts before the freeing thread, so its 50 ms sleep lies inside it. */
 	t0 = now_ms();
+	tid = start_delayed_free(&d, 50);
 	page = alloc_page(GFP_KERNEL);
 	elapsed = now_ms() - t0;
 	pthread_join(tid, NULL);
@@ -304,9 +304,9 @@ static void gfp_nofail_waits_past_gfp_wait_ms_until_another_thread_frees(void **
 	pthread_t tid;
 
 	exhaust_memory();
+	t0 = now_ms();
 	tid = start_delayed_free(&d, 400);
 
-	t0 = now_ms();
 	page = alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 1);
 	elapsed = now_ms() - t0;
 	pthread_join(tid, NULL);
