@@ -73,6 +73,12 @@ if [ -x "$BUILD/bench/bench_fault" ] && [ -z "${KMM_BENCH_SKIP_TIMING:-}" ]; the
 	echo
 fi
 
+if [ -x "$BUILD/bench/bench_locks" ] && [ -z "${KMM_BENCH_SKIP_TIMING:-}" ]; then
+	echo "== locks, atomics and IRQ latency: timing =="
+	"$BUILD/bench/bench_locks"
+	echo
+fi
+
 echo "== page allocator: instructions per op (callgrind, Ir; repeatable) =="
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "valgrind not installed; skipped (scripts/install-deps.sh installs it)"
