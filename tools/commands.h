@@ -24,5 +24,6 @@ int cmd_top(const struct kmm_cli *cli);
 int demo_step_slab(void);
 /* The demo's framebuffer step (demo_fbmem.c). */
 int demo_step_fbmem(void);
+int demo_step_ringdma(void);
 
 #endif /* KMM_TOOLS_COMMANDS_H */
