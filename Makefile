@@ -45,7 +45,7 @@ test-asan: build-asan
 
 # TSan runs the multi-threaded tests: the stress suite and the unit tests that race.
 test-tsan: build-tsan
-	ctest --test-dir build-tsan --output-on-failure -j$(JOBS) -L "stress|unit"
+	ctest --test-dir build-tsan --output-on-failure -j$(JOBS) -L "stress|unit|drivers"
 
 # The real Linux kernel under QEMU: reference formats and behaviour (tests/kernel/).
 test-kernel:

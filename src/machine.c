@@ -197,12 +197,12 @@ void kmm_shutdown(void)
 	device_shutdown_all();
 	context_shutdown();
 	kmm_machine.booted = false;
-	devmem_exit();
 	slab_exit();
 	highmem_exit();
 	vmalloc_exit();
 	fault_exit();
 	chrdev_exit();
+	devmem_exit();
 	resource_exit();
 	page_alloc_exit();
 	release_all();

@@ -238,7 +238,7 @@ void slab_cpu_flush_locked(struct kmem_cache *s, struct slab_cpu *c, struct list
 /* The checks every allocation makes first: failslab, and might_sleep for blocking gfp. */
 static bool pre_alloc_fails(struct kmem_cache *s, gfp_t gfp, size_t size)
 {
-	if (unlikely(kmm_should_fail(KMM_FAILSLAB, gfp, 0, size)))
+	if (unlikely(fault_should_fail(KMM_FAILSLAB, gfp, 0, size)))
 		return true;
 	if (gfpflags_allow_blocking(gfp))
 		might_sleep();

@@ -28,6 +28,7 @@
 #include <kmm/fault_inject.h>
 #include <kmm/slab.h>
 #include <kmm/page.h>
+#include "fault_inject.h"
 #include "list.h"
 #include "os.h"
 #include "thread.h"
@@ -276,7 +277,7 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, voi
 	if (__builtin_expect(!obj, 0) &&
 	    !(c->nr_stash && c->flush_seen == __atomic_load_n(&s->flush_req, __ATOMIC_RELAXED)))
 		return slab_alloc_slow(s, gfp, size, caller);
-	if (__builtin_expect(kmm_should_fail(KMM_FAILSLAB, gfp, 0, size), 0))
+	if (__builtin_expect(fault_should_fail(KMM_FAILSLAB, gfp, 0, size), 0))
 		return NULL;
 	if (__builtin_expect(obj != NULL, 1))
 		c->freelist = get_freepointer(s, obj);
