@@ -73,6 +73,18 @@ if [ -x "$BUILD/bench/bench_fault" ] && [ -z "${KMM_BENCH_SKIP_TIMING:-}" ]; the
 	echo
 fi
 
+if [ -x "$BUILD/bench/bench_slab" ] && [ -z "${KMM_BENCH_SKIP_TIMING:-}" ]; then
+	echo "== slab caches and kmalloc vs glibc, jemalloc, mimalloc, tcmalloc: timing =="
+	"$BUILD/bench/bench_slab"
+	echo
+fi
+
+if [ -x "$BUILD/bench/bench_dma" ] && [ -z "${KMM_BENCH_SKIP_TIMING:-}" ]; then
+	echo "== DMA mapping, pools, MMIO accessors: timing =="
+	"$BUILD/bench/bench_dma"
+	echo
+fi
+
 if [ -x "$BUILD/bench/bench_locks" ] && [ -z "${KMM_BENCH_SKIP_TIMING:-}" ]; then
 	echo "== locks, atomics and IRQ latency: timing =="
 	"$BUILD/bench/bench_locks"
