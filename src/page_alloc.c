@@ -427,6 +427,57 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	return alloc_pages_at(gfp, order, __builtin_return_address(0));
 }
 
+/* The zone a bulk request of @nr order-0 pages may drain without going below its low mark. */
+static struct zone *bulk_zone(enum zone_type high, unsigned long nr)
+{
+	for (int i = (int)high; i >= 0; i--) {
+		struct zone *z = &zones[i];
+		unsigned long need = z->watermark[WMARK_LOW] + z->lowmem_reserve[high] + nr;
+
+		if (zone_populated(z) && __atomic_load_n(&z->free_pages, __ATOMIC_RELAXED) > need)
+			return z;
+	}
+	return NULL;
+}
+
+unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages, struct page **page_array)
+{
+	void *site = __builtin_return_address(0);
+	struct kmm_thread *t;
+	struct zone *z = NULL;
+	unsigned long i, missing = 0;
+
+	if (unlikely(!kmm_machine.booted))
+		machine_not_booted("alloc_pages_bulk_array");
+	for (i = 0; i < nr_pages; i++)
+		missing += !page_array[i];
+	if (!missing)
+		return nr_pages;
+	t = thread_current();
+	if ((gfp & __GFP_DIRECT_RECLAIM) && (t->preempt_count || t->irqs_disabled) &&
+	    __might_sleep(__FILE__, __LINE__))
+		gfp = (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
+	if (!fault_should_fail(KMM_FAIL_PAGE_ALLOC, gfp, 0, PAGE_SIZE))
+		z = bulk_zone(gfp_zone(gfp), missing);
+	/* The fast part: one zone, straight from the thread's cache, no per-page checks. */
+	for (i = 0; z && i < nr_pages; i++) {
+		if (page_array[i])
+			continue;
+		page_array[i] = pcp_alloc(z, 0);
+		if (!page_array[i])
+			break;
+		prep_new_page(page_array[i], 0, gfp, site, t);
+	}
+	/* The rest one by one, with every rule of alloc_pages(); stop at the first failure. */
+	for (i = 0; i < nr_pages; i++) {
+		if (!page_array[i])
+			page_array[i] = alloc_pages_at(gfp, 0, site);
+		if (!page_array[i])
+			break;
+	}
+	return i;
+}
+
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
 	return alloc_pages_at(gfp, order, __builtin_return_address(0));

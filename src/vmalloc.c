@@ -516,18 +516,14 @@ static void *vmalloc_area(unsigned long size, unsigned long align, gfp_t gfp,
 		return NULL;
 	}
 	vm = va->vm;
-	vm->pages = malloc((size_t)n * sizeof(*vm->pages));
+	vm->pages = calloc(n, sizeof(*vm->pages));
 	if (!vm->pages) {
 		abandon_area(va, 0);
 		return NULL;
 	}
 	if (!(gfp & (__GFP_DMA | __GFP_DMA32)))
 		page_gfp |= __GFP_HIGHMEM;
-	for (i = 0; i < n; i++) {
-		vm->pages[i] = alloc_pages(page_gfp, 0);
-		if (!vm->pages[i])
-			break;
-	}
+	i = (unsigned int)alloc_pages_bulk_array(page_gfp, n, vm->pages);
 	if (i < n) {
 		abandon_area(va, i);
 		vmalloc_warn(gfp,

@@ -42,6 +42,19 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order);
  */
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
 
+/**
+ * alloc_pages_bulk_array - fill the NULL entries of @page_array with order-0 pages
+ * @gfp: GFP flags, as for alloc_pages()
+ * @nr_pages: entries in @page_array
+ * @page_array: pages; entries already set are kept
+ *
+ * Cheaper per page than alloc_pages() in a loop; a request that the zones cannot serve at
+ * once falls back to alloc_pages()'s full rules page by page.
+ * Context: as alloc_pages().
+ * Return: the number of leading entries that hold a page (nr_pages when all were filled).
+ */
+unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages, struct page **page_array);
+
 #define NUMA_NO_NODE (-1)
 #define alloc_page(gfp) alloc_pages(gfp, 0)
 
