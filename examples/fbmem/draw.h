@@ -18,8 +18,9 @@ int fbmem_draw(const char *dev, FILE *out);
 
 /*
  * Make the requests the driver and the mm must refuse (a mapping longer than the VRAM, an
- * offset beyond it, growing a remapped mapping, a read() into a half-mapped buffer) and print
- * the errno or count each one got. Returns 0 when every answer is the kernel's.
+ * offset beyond it, growing a remapped mapping, a touch of a shadow page past the buffer, a
+ * read() into a half-mapped buffer) and print the errno, signal or count each one got.
+ * Returns 0 when every answer is the kernel's.
  */
 int fbmem_errors(const char *dev, FILE *out);
 

@@ -6,7 +6,9 @@
  *					remap_pfn_range with the bounds checks), write-combined;
  *	offset FBMEM_SHADOW_OFFSET	a shadow buffer from vmalloc_user(), mapped lazily: each
  *					page comes from the fault handler (vmalloc_to_page) the
- *					first time the program touches it.
+ *					first time the program touches it. Like a file mapped past
+ *					its end, a shadow mapping may run on past the buffer, and a
+ *					touch there is the program's SIGBUS (VM_FAULT_SIGBUS).
  * read() copies from the shadow buffer with copy_to_user; an ioctl reports the geometry and
  * how many pages the fault handler has supplied. Each open gets a small client record from
  * the driver's own slab cache.
@@ -91,8 +93,11 @@ static int fbmem_mmap(struct file *file, struct vm_area_struct *vma)
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 		return vm_iomap_memory(vma, fb.vram_phys, fb.vram_size);
 	}
-	/* The shadow may be mapped partly, never beyond its end. */
-	if (vma->vm_pgoff - shadow_pgoff + vma_pages(vma) > fb.shadow_size >> PAGE_SHIFT)
+	/*
+	 * A shadow mapping must start inside the buffer but may end past it: the fault handler
+	 * refuses the pages beyond, so the program learns of them only if it touches one.
+	 */
+	if (vma->vm_pgoff - shadow_pgoff >= fb.shadow_size >> PAGE_SHIFT)
 		return -EINVAL;
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &fbmem_shadow_ops;

@@ -4,7 +4,8 @@
  * real kernel, and in kmm.
  *
  * Offset 0 maps the display's VRAM (remap_pfn_range: every page present at once).
- * Offset FBMEM_SHADOW_OFFSET maps the shadow buffer, page by page, from the fault handler.
+ * Offset FBMEM_SHADOW_OFFSET maps the shadow buffer, page by page, from the fault handler; a
+ * mapping may run past the buffer's end, and touching a page there raises SIGBUS.
  */
 #ifndef FBMEM_H
 #define FBMEM_H

@@ -2,7 +2,8 @@
  * user_shim.h - the system calls a user program makes, for two worlds: a real Linux kernel
  * (the libc calls themselves) or kmm (the calls of the simulated process shim_process, built
  * with -DKMM_USER). Either way they return what libc returns: -1 with errno set on failure,
- * MAP_FAILED for a failed mmap. The program itself is the same source in both.
+ * MAP_FAILED for a failed mmap; u_touch() reports the signal a read raised instead of dying
+ * of it. The program itself is the same source in both.
  */
 #ifndef USER_SHIM_H
 #define USER_SHIM_H
@@ -12,9 +13,18 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stddef.h>
 #include <sys/mman.h>
 #include <sys/types.h>
+
+/* What u_touch() saw: the signal, its si_code and si_addr. */
+struct u_signal {
+	int sig;
+	int code;
+	unsigned long addr;
+};
 
 #ifdef KMM_USER
 #include <kmm/process.h>
@@ -78,9 +88,40 @@ static inline void *u_mremap(void *addr, size_t old_len, size_t new_len, int fla
 	return p;
 }
 
+/*
+ * Read the byte at @p. Returns 0, or the signal the read raised (SIGSEGV, SIGBUS) with its
+ * details in @s: kmm hands the signal back to the recovery point armed here.
+ */
+static inline int u_touch(const volatile char *p, struct u_signal *s)
+{
+	struct kmm_user_catch c;
+
+	if (kmm_user_expect(&c) == 0) {
+		(void)*p;
+		kmm_user_done(&c);
+		return 0;
+	}
+	s->sig = c.sig;
+	s->code = c.code;
+	s->addr = c.addr;
+	return c.sig;
+}
+
 #else /* a real kernel */
 #include <sys/ioctl.h>
 #include <unistd.h>
+
+static sigjmp_buf u_touch_env;
+static struct u_signal u_touch_got;
+
+static void u_touch_handler(int sig, siginfo_t *info, void *uctx)
+{
+	(void)uctx;
+	u_touch_got.sig = sig;
+	u_touch_got.code = info->si_code;
+	u_touch_got.addr = (unsigned long)info->si_addr;
+	siglongjmp(u_touch_env, 1);
+}
 
 static inline int u_open(const char *path, int flags)
 {
@@ -115,6 +156,30 @@ static inline int u_munmap(void *addr, size_t len)
 static inline void *u_mremap(void *addr, size_t old_len, size_t new_len, int flags)
 {
 	return mremap(addr, old_len, new_len, flags);
+}
+
+/*
+ * Read the byte at @p. Returns 0, or the signal the read raised (SIGSEGV, SIGBUS) with its
+ * details in @s: a handler for both signals jumps back here, as kmm's recovery point does.
+ */
+static inline int u_touch(const volatile char *p, struct u_signal *s)
+{
+	struct sigaction sa = { .sa_sigaction = u_touch_handler, .sa_flags = SA_SIGINFO };
+	struct sigaction old_segv, old_bus;
+	int sig = 0;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	if (sigsetjmp(u_touch_env, 1) == 0) {
+		(void)*p;
+	} else {
+		*s = u_touch_got;
+		sig = s->sig;
+	}
+	sigaction(SIGBUS, &old_bus, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	return sig;
 }
 #endif /* KMM_USER */
 

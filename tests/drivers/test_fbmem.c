@@ -99,7 +99,7 @@ static void bad_requests_get_the_kernel_errnos(void **state)
 	struct kmm_user_catch c;
 
 	assert_true(fd >= 0);
-	/* longer than the VRAM, an offset beyond it, a shadow mapping past its end */
+	/* longer than the VRAM, an offset beyond it, a shadow mapping starting past its end */
 	assert_int_equal(kmm_mmap_err(kmm_mmap(proc, fd, 64 * 4096, PROT_READ, MAP_SHARED, 0)),
 			 -EINVAL);
 	assert_int_equal(kmm_mmap_err(kmm_mmap(proc, fd, 4096, PROT_READ, MAP_SHARED, 63 * 4096)),
@@ -114,8 +114,17 @@ static void bad_requests_get_the_kernel_errnos(void **state)
 	assert_int_equal(kmm_mmap_err(vram), 0);
 	assert_int_equal(kmm_mmap_err(kmm_mremap(proc, vram, 4096, 8192, MREMAP_MAYMOVE)), -EFAULT);
 	/* a shadow page beyond the buffer is SIGBUS; a write to the read-only VRAM is SIGSEGV */
-	shadow = kmm_mmap(proc, fd, 4096, PROT_READ, MAP_SHARED, FBMEM_SHADOW_OFFSET + 62 * 4096);
+	shadow = kmm_mmap(proc, fd, 2 * 4096, PROT_READ, MAP_SHARED,
+			  FBMEM_SHADOW_OFFSET + 62 * 4096);
 	assert_int_equal(kmm_mmap_err(shadow), 0);
+	assert_int_equal(shadow[0], 0);
+	if (kmm_user_expect(&c) == 0) {
+		(void)*(volatile char *)&shadow[4096 + 7];
+		kmm_user_done(&c);
+	}
+	assert_int_equal(c.sig, SIGBUS);
+	assert_int_equal(c.code, BUS_ADRERR);
+	assert_ptr_equal((void *)c.addr, shadow + 4096 + 7);
 	if (kmm_user_expect(&c) == 0) {
 		vram[0] = 1;
 		kmm_user_done(&c);
@@ -155,13 +164,18 @@ static void the_error_transcript_is_the_kernels(void **state)
 	assert_int_equal(fbmem_errors("/dev/" FBMEM_NAME, out), 0);
 	fclose(out);
 	/* as Linux 6.1 prints it, running the same program on the module */
-	assert_string_equal(text, "fbmem: mmap longer than the VRAM: EINVAL\n"
-				  "fbmem: mmap at an offset beyond the VRAM: EINVAL\n"
-				  "fbmem: mmap of the shadow past its end: EINVAL\n"
-				  "fbmem: shared writable mmap of a read-only open: EACCES\n"
-				  "fbmem: mremap growing the remapped VRAM: EFAULT\n"
-				  "fbmem: read() of 300 bytes with 100 mapped: 100\n"
-				  "fbmem: read() into an unmapped buffer: EFAULT\n");
+	assert_string_equal(text,
+			    "fbmem: mmap longer than the VRAM: EINVAL\n"
+			    "fbmem: mmap at an offset beyond the VRAM: EINVAL\n"
+			    "fbmem: mmap of the shadow starting past its end: EINVAL\n"
+			    "fbmem: shared writable mmap of a read-only open: EACCES\n"
+			    "fbmem: mremap growing the remapped VRAM: EFAULT\n"
+			    "fbmem: mmap of the shadow running past its end: mapped\n"
+			    "fbmem: touching the shadow's last page: no signal\n"
+			    "fbmem: touching the page past the shadow: SIGBUS (BUS_ADRERR) at "
+			    "mapping offset 4196\n"
+			    "fbmem: read() of 300 bytes with 100 mapped: 100\n"
+			    "fbmem: read() into an unmapped buffer: EFAULT\n");
 	free(text);
 }
 
