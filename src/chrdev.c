@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "internal/process.h"
 
@@ -106,6 +107,26 @@ int kmm_unlink(const char *path)
 
 	pthread_mutex_lock(&chrdev_lock);
 	err = node_remove(path);
+	pthread_mutex_unlock(&chrdev_lock);
+	return err;
+}
+
+int kmm_stat(const char *path, struct stat *st)
+{
+	struct dev_node **pp;
+	int err = -ENOENT;
+
+	pthread_mutex_lock(&chrdev_lock);
+	pp = node_find(path);
+	if (pp) {
+		const struct inode *inode = &(*pp)->inode;
+
+		memset(st, 0, sizeof(*st));
+		st->st_mode = inode->i_mode;
+		st->st_nlink = 1;
+		st->st_rdev = makedev(MAJOR(inode->i_rdev), MINOR(inode->i_rdev));
+		err = 0;
+	}
 	pthread_mutex_unlock(&chrdev_lock);
 	return err;
 }

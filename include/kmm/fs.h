@@ -37,6 +37,7 @@ struct file;
 struct inode;
 struct vm_area_struct;
 struct module;
+struct stat;
 
 #ifndef THIS_MODULE
 #define THIS_MODULE ((struct module *)0)
@@ -198,6 +199,20 @@ int kmm_mknod(const char *path, dev_t dev);
  * Return: 0 or -ENOENT.
  */
 int kmm_unlink(const char *path);
+
+/**
+ * kmm_stat - what stat() on a /dev node tells a program: a character device and its number
+ * @path: "/dev/NAME"
+ * @st: out: cleared, then st_mode (S_IFCHR | 0600), st_nlink 1 and st_rdev, encoded as user
+ *      space sees device numbers (major() and minor() of <sys/sysmacros.h> take it apart);
+ *      kmm has no filesystem, so st_dev, st_ino, sizes and times are 0
+ *
+ * Lets a tool name the device behind a node without reaching into kmm's tables, as a program
+ * on a real system would stat() it.
+ * Context: process context.
+ * Return: 0 or -ENOENT (no such node).
+ */
+int kmm_stat(const char *path, struct stat *st);
 
 /**
  * kmm_proc_devices - print /proc/devices' character device list

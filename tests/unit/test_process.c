@@ -1,7 +1,8 @@
 /*
  * Processes and their files: distinct windows and pids, the descriptor table (lowest free
  * descriptor, -EMFILE when full), a driver's open error leaving no descriptor behind,
- * misc_open's private_data, release only after the last mapping, and /proc/devices.
+ * misc_open's private_data, release only after the last mapping, /proc/devices, and what
+ * stat() of a node says.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <cmocka.h>
 
 #include <kmm/kmm.h>
@@ -148,6 +151,28 @@ static void proc_devices_lists_misc_and_regions(void **state)
 	unregister_chrdev_region(dev, 1);
 }
 
+static void stat_of_a_node_gives_a_char_device_and_its_number(void **state)
+{
+	struct stat st;
+
+	memset(&st, 0xa5, sizeof(st));
+	assert_int_equal(kmm_stat("/dev/pdev", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(major(st.st_rdev), MISC_MAJOR);
+	assert_int_equal(minor(st.st_rdev), 42);
+	assert_int_equal(st.st_nlink, 1);
+	assert_int_equal(st.st_size, 0);
+	/* a minor above 255 survives user space's split encoding */
+	assert_int_equal(kmm_mknod("/dev/wide", MKDEV(240, 300)), 0);
+	assert_int_equal(kmm_stat("/dev/wide", &st), 0);
+	assert_int_equal(major(st.st_rdev), 240);
+	assert_int_equal(minor(st.st_rdev), 300);
+	assert_int_equal(kmm_unlink("/dev/wide"), 0);
+	assert_int_equal(kmm_stat("/dev/wide", &st), -ENOENT);
+	assert_int_equal(kmm_stat("/dev/nothing", &st), -ENOENT);
+}
+
 static void proc_pid_maps_lists_the_vmas_as_the_kernel_does(void **state)
 {
 	struct kmm_process *p = kmm_process_create("maps");
@@ -190,6 +215,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(proc_devices_lists_misc_and_regions, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(proc_pid_maps_lists_the_vmas_as_the_kernel_does,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(stat_of_a_node_gives_a_char_device_and_its_number,
 						setup, teardown),
 	};
 

@@ -5,17 +5,18 @@
  * The guest's init prints the device line from /sys/class/misc/fbmem/dev, then runs draw and
  * prints its exit status; this program prints the same three parts: the device number of
  * /dev/fbmem, what fbmem_draw() and fbmem_errors() print, and the status draw's main() would
- * return. It looks the node up through kmm's chrdev table (an internal call, as a unit test
- * may make), since the user-side shim has no stat().
+ * return. It stats the node with kmm_stat(), as a program on the real system would, and so
+ * needs only kmm's public headers.
  *
  * Context: a plain host program; one simulated process, one thread.
  */
 #include <stdio.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
+#include <kmm/fs.h>
 #include <kmm/kmm.h>
 #include <kmm/process.h>
-
-#include "internal/process.h"
 
 #include "draw.h"
 #include "fbmem.h"
@@ -25,16 +26,14 @@ extern struct kmm_process *shim_process;
 
 static int print_device(const char *path)
 {
-	const struct file_operations *fops;
-	struct inode *inode;
-	void *priv;
-	int err = chrdev_lookup(path, &inode, &fops, &priv);
+	struct stat st;
+	int err = kmm_stat(path, &st);
 
-	if (err) {
-		printf("fbmem: %s lookup failed: %d\n", path, err);
-		return err;
+	if (err || !S_ISCHR(st.st_mode)) {
+		printf("fbmem: %s is no character device: %d\n", path, err);
+		return err ? err : -1;
 	}
-	printf("fbmem: %s is char %u:%u\n", path, MAJOR(inode->i_rdev), MINOR(inode->i_rdev));
+	printf("fbmem: %s is char %u:%u\n", path, major(st.st_rdev), minor(st.st_rdev));
 	return 0;
 }
 
