@@ -2,21 +2,24 @@
  * draw_kmm.c - examples/fbmem/draw.c run on kmm, printing the transcript the kernel test's
  * guest prints for the same program on the real module (tools/kernel-test/run diffs them).
  *
- * The guest's init prints the device line from /sys/class/misc/fbmem/dev, then runs draw and
- * prints its exit status; this program prints the same three parts: the device number of
- * /dev/fbmem, what fbmem_draw() and fbmem_errors() print, and the status draw's main() would
- * return. It stats the node with kmm_stat(), as a program on the real system would, and so
+ * The guest's init prints the device line from /sys/class/misc/fbmem/dev, runs draw, prints
+ * its exit status and then the driver's cache line of /proc/slabinfo; this program prints the
+ * same four parts: the device number of /dev/fbmem, what fbmem_draw() and fbmem_errors()
+ * print, the status draw's main() would return, and kmm's slabinfo line. It stats the node with kmm_stat(), as a program on the real system would, and so
  * needs only kmm's public headers.
  *
  * Context: a plain host program; one simulated process, one thread.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include <kmm/fs.h>
 #include <kmm/kmm.h>
 #include <kmm/process.h>
+#include <kmm/slab.h>
 
 #include "draw.h"
 #include "fbmem.h"
@@ -35,6 +38,28 @@ static int print_device(const char *path)
 	}
 	printf("fbmem: %s is char %u:%u\n", path, major(st.st_rdev), minor(st.st_rdev));
 	return 0;
+}
+
+/* The driver's cache line of /proc/slabinfo, as the guest greps it after draw exited. */
+static void print_slabinfo_line(const char *cache)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t len = 0, n = strlen(cache);
+	FILE *mem = open_memstream(&text, &len);
+
+	if (!mem)
+		return;
+	kmm_proc_slabinfo(mem);
+	fclose(mem);
+	printf("slabinfo: ");
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, cache, n) && line[n] == ' ') {
+			printf("%s", line);
+			break;
+		}
+	}
+	printf("\n");
+	free(text);
 }
 
 int main(void)
@@ -62,8 +87,9 @@ int main(void)
 	err = fbmem_draw(dev, stdout);
 	err |= fbmem_errors(dev, stdout);
 	printf("draw: exit %d\n", err ? 1 : 0);
-	fflush(stdout);
 	kmm_process_destroy(shim_process);
+	print_slabinfo_line("fbmem_client");
+	fflush(stdout);
 	fbmem_board_exit();
 	kmm_shutdown();
 	return 0;
