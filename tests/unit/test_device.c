@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/device.h>
 #include <kmm/dma.h>
 #include <kmm/kmm.h>
@@ -64,21 +66,9 @@ static int boot(void **state)
 	return kmm_boot(&cfg);
 }
 
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
-}
-
 static char *iomem_text(void)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	kmm_proc_iomem(f);
-	fclose(f);
-	return buf;
+	return kmm_test_text(kmm_proc_iomem);
 }
 
 static void a_driver_registered_first_probes_a_later_device(void **state)
@@ -211,18 +201,20 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_driver_registered_first_probes_a_later_device,
-						boot, shutdown),
+						boot, kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(
-			a_device_registered_first_is_probed_by_a_later_driver, boot, shutdown),
+			a_device_registered_first_is_probed_by_a_later_driver, boot,
+			kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(a_failed_probe_releases_what_it_managed, boot,
-						shutdown),
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(devm_kfree_releases_early_and_only_once, boot,
-						shutdown),
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(memory_resources_are_claimed_and_overlaps_refused,
-						boot, shutdown),
+						boot, kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(platform_devices_default_to_32_bit_dma, boot,
-						shutdown),
-		cmocka_unit_test_setup_teardown(shutdown_removes_bound_drivers, boot, shutdown),
+						kmm_test_shutdown),
+		cmocka_unit_test_setup_teardown(shutdown_removes_bound_drivers, boot,
+						kmm_test_shutdown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/devmem.h>
 #include <kmm/kmm.h>
 #include <kmm/page.h>
@@ -26,21 +28,9 @@ static int boot(void **state)
 	return kmm_boot(&cfg);
 }
 
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
-}
-
 static char *iomem_text(void)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	kmm_proc_iomem(f);
-	fclose(f);
-	return buf;
+	return kmm_test_text(kmm_proc_iomem);
 }
 
 static void a_region_appears_on_the_physical_map(void **state)
@@ -143,5 +133,5 @@ int main(void)
 		cmocka_unit_test(shutdown_removes_regions_left_behind),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

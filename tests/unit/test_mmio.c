@@ -12,6 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/devmem.h>
 #include <kmm/io.h>
 #include <kmm/kmm.h>
@@ -58,21 +60,9 @@ static int boot(void **state)
 	return kmm_boot(&cfg);
 }
 
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
-}
-
 static char *iomem_text(void)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	kmm_proc_iomem(f);
-	fclose(f);
-	return buf;
+	return kmm_test_text(kmm_proc_iomem);
 }
 
 static void accesses_reach_the_callbacks_with_offset_and_width(void **state)
@@ -182,5 +172,5 @@ int main(void)
 		cmocka_unit_test(a_block_without_read_callback_reads_zero),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }
