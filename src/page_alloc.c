@@ -40,6 +40,11 @@ static const char *const zone_names[MAX_NR_ZONES] = { "DMA",	 "DMA32",   "Normal
 
 unsigned int zones_configured;
 
+const char *kmm_zone_name(unsigned int zonenum)
+{
+	return zonenum < MAX_NR_ZONES ? zone_names[zonenum] : "?";
+}
+
 /* Kernel default lowmem_reserve_ratio for DMA, DMA32, Normal, HighMem, Movable, Device. */
 static const unsigned long lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0, 0, 0 };
 

@@ -175,6 +175,15 @@ static inline unsigned int page_zonenum(const struct page *page)
 	return (unsigned int)(page->flags >> ZONES_PGSHIFT);
 }
 
+/**
+ * kmm_zone_name - the kernel's name of a zone ("DMA", "DMA32", "Normal", ...)
+ * @zonenum: a zone number, as page_zonenum() returns it
+ *
+ * Context: any.
+ * Return: the name as /proc/zoneinfo prints it, or "?" for a number past MAX_NR_ZONES.
+ */
+const char *kmm_zone_name(unsigned int zonenum);
+
 /* True for a tail page of a compound (__GFP_COMP) block. */
 static inline bool PageTail(const struct page *page)
 {

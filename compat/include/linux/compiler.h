@@ -9,6 +9,7 @@
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #endif
+#define noinline __attribute__((noinline))
 #define __maybe_unused __attribute__((unused))
 #define __user
 #define __force

@@ -4,6 +4,8 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <linux/kconfig.h>
+#include <linux/printk.h>
 #include <kmm/context.h>
 
 #ifndef container_of

@@ -7,7 +7,21 @@
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
 #include <linux/shrinker.h>
+#include <linux/string.h>
 #include <asm/page.h>
 #include <kmm/mm_user.h>
+
+/*
+ * The kernel's struct zone is kmm's own business; drivers only read a page's zone name. Each
+ * page_zone() is a small value holding that name, from kmm_zone_name().
+ */
+struct kmm_compat_zone {
+	const char *name;
+};
+
+#define page_zone(page) (&(const struct kmm_compat_zone){ kmm_zone_name(page_zonenum(page)) })
+
+/* The struct page array: kmm's counterpart of the kernel's virtual memmap. */
+#define VMEMMAP_START ((unsigned long)mem_map)
 
 #endif

@@ -1,0 +1,35 @@
+/*
+ * <linux/printk.h> for driver code: printk and the pr_* helpers, printed by kmm_printk() to
+ * stdout. A driver's pr_fmt() prefix applies as in the kernel; log levels are not kept, and
+ * pr_debug prints nothing, as in a kernel without DEBUG or dynamic debug.
+ */
+#ifndef _KMM_COMPAT_LINUX_PRINTK_H
+#define _KMM_COMPAT_LINUX_PRINTK_H
+
+#include <kmm/printk.h>
+
+#ifndef pr_fmt
+#define pr_fmt(fmt) fmt
+#endif
+
+#define KERN_SOH "\001"
+#define KERN_EMERG KERN_SOH "0"
+#define KERN_ALERT KERN_SOH "1"
+#define KERN_CRIT KERN_SOH "2"
+#define KERN_ERR KERN_SOH "3"
+#define KERN_WARNING KERN_SOH "4"
+#define KERN_NOTICE KERN_SOH "5"
+#define KERN_INFO KERN_SOH "6"
+#define KERN_DEBUG KERN_SOH "7"
+
+#define printk(fmt, ...) kmm_printk(fmt, ##__VA_ARGS__)
+#define pr_emerg(fmt, ...) kmm_printk(KERN_EMERG pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_alert(fmt, ...) kmm_printk(KERN_ALERT pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_crit(fmt, ...) kmm_printk(KERN_CRIT pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_err(fmt, ...) kmm_printk(KERN_ERR pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn(fmt, ...) kmm_printk(KERN_WARNING pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_notice(fmt, ...) kmm_printk(KERN_NOTICE pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info(fmt, ...) kmm_printk(KERN_INFO pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_debug(fmt, ...) ((void)0)
+
+#endif
