@@ -235,13 +235,17 @@ void slab_cpu_flush_locked(struct kmem_cache *s, struct slab_cpu *c, struct list
 
 /* ---------------------------------------------------------------- allocation */
 
-/* The checks every allocation makes first: failslab, and might_sleep for blocking gfp. */
-static bool pre_alloc_fails(struct kmem_cache *s, gfp_t gfp, size_t size)
+/*
+ * The checks every allocation makes first: failslab, and might_sleep for a blocking gfp. A
+ * sleeping request made in atomic context is reported once, then served as GFP_ATOMIC (as the
+ * page allocator does), so the slab refill beneath it does not report it a second time.
+ */
+static bool pre_alloc_fails(struct kmem_cache *s, gfp_t *gfp, size_t size)
 {
-	if (unlikely(fault_should_fail(KMM_FAILSLAB, gfp, 0, size)))
+	if (unlikely(fault_should_fail(KMM_FAILSLAB, *gfp, 0, size)))
 		return true;
-	if (gfpflags_allow_blocking(gfp))
-		might_sleep();
+	if (gfpflags_allow_blocking(*gfp) && __might_sleep(__FILE__, __LINE__))
+		*gfp = (*gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
 	return false;
 }
 
@@ -250,7 +254,7 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller
 	struct slab_cpu *c;
 	void *obj;
 
-	if (pre_alloc_fails(s, gfp, size))
+	if (pre_alloc_fails(s, &gfp, size))
 		return NULL;
 	if (s->debug)
 		return slab_debug_alloc(s, gfp, size, caller);
