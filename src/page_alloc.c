@@ -413,9 +413,7 @@ static struct page *alloc_pages_at(gfp_t gfp, unsigned int order, void *site)
 		machine_not_booted("alloc_pages");
 	/* One lookup of the caller's state serves the context check, the stats and the owner. */
 	t = thread_current();
-	if ((gfp & __GFP_DIRECT_RECLAIM) && (t->preempt_count || t->irqs_disabled) &&
-	    __might_sleep(__FILE__, __LINE__))
-		gfp = (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
+	gfp = gfp_for_context(t, gfp);
 	if (fault_should_fail(KMM_FAIL_PAGE_ALLOC, gfp, order, PAGE_SIZE << order))
 		return NULL;
 	high = gfp_zone(gfp);
@@ -459,9 +457,7 @@ unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages, struct p
 	if (!missing)
 		return nr_pages;
 	t = thread_current();
-	if ((gfp & __GFP_DIRECT_RECLAIM) && (t->preempt_count || t->irqs_disabled) &&
-	    __might_sleep(__FILE__, __LINE__))
-		gfp = (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
+	gfp = gfp_for_context(t, gfp);
 	if (!fault_should_fail(KMM_FAIL_PAGE_ALLOC, gfp, 0, PAGE_SIZE))
 		z = bulk_zone(gfp_zone(gfp), missing);
 	/* The fast part: one zone, straight from the thread's cache, no per-page checks. */

@@ -244,8 +244,7 @@ static bool pre_alloc_fails(struct kmem_cache *s, gfp_t *gfp, size_t size)
 {
 	if (unlikely(fault_should_fail(KMM_FAILSLAB, *gfp, 0, size)))
 		return true;
-	if (gfpflags_allow_blocking(*gfp) && __might_sleep(__FILE__, __LINE__))
-		*gfp = (*gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
+	*gfp = gfp_for_context(thread_current(), *gfp);
 	return false;
 }
 

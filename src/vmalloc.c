@@ -47,6 +47,7 @@
 #include "internal/machine.h"
 #include "internal/options.h"
 #include "internal/report.h"
+#include "internal/thread.h"
 #include "internal/vmalloc.h"
 #include "internal/zone.h"
 
@@ -500,14 +501,10 @@ static void *vmalloc_area(unsigned long size, unsigned long align, gfp_t gfp,
 		vmalloc_warn(gfp, "vmalloc error: size %lu, exceeds total pages", real_size);
 		return NULL;
 	}
-	if (gfpflags_allow_blocking(gfp)) {
-		/* Reported once here; the pages then come as the page allocator would give them
-		 * in atomic context, without a second report. */
-		if (__might_sleep(__FILE__, __LINE__))
-			page_gfp = (page_gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
-		else
-			drain_deferred();
-	}
+	/* Reported once here; in atomic context the pages then come without sleeping. */
+	page_gfp = gfp_for_context(thread_current(), page_gfp);
+	if (gfpflags_allow_blocking(page_gfp))
+		drain_deferred();
 	n = (unsigned int)(size >> PAGE_SHIFT);
 	va = reserve_area(size, align, vm_flags, caller, gfp, true);
 	if (!va) {

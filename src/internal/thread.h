@@ -61,4 +61,19 @@ static inline struct kmm_thread *thread_current(void)
 	return __builtin_expect(t != NULL, 1) ? t : thread_create();
 }
 
+/*
+ * The gfp a request may really use in @t's context: a sleeping request made in atomic context
+ * is reported once per call site (might_sleep) and then served as GFP_ATOMIC, so it neither
+ * sleeps nor is reported again by the layers beneath. Use gfp_for_context().
+ */
+static inline gfp_t __gfp_for_context(struct kmm_thread *t, gfp_t gfp, const char *file, int line)
+{
+	if ((gfp & __GFP_DIRECT_RECLAIM) && (t->preempt_count || t->irqs_disabled) &&
+	    __might_sleep(file, line))
+		return (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
+	return gfp;
+}
+
+#define gfp_for_context(t, gfp) __gfp_for_context(t, gfp, __FILE__, __LINE__)
+
 #endif /* KMM_INTERNAL_THREAD_H */
