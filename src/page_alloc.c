@@ -137,7 +137,8 @@ struct page *__rmqueue(struct zone *zone, unsigned int order)
 
 /* ---------------------------------------------------------------- zones and watermarks */
 
-static enum zone_type gfp_zone(gfp_t gfp)
+/* Inlined: it is on every allocation's fast path, and the bulk path calls it too. */
+static inline __attribute__((always_inline)) enum zone_type gfp_zone(gfp_t gfp)
 {
 	if (gfp & __GFP_DMA)
 		return ZONE_DMA;
@@ -365,8 +366,8 @@ static const enum kmm_stat pgalloc_stat[MAX_NR_ZONES] = {
 	[ZONE_HIGHMEM] = STAT_PGALLOC_HIGH,
 };
 
-static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, void *site,
-			  struct kmm_thread *t)
+static inline __attribute__((always_inline)) void
+prep_new_page(struct page *page, unsigned int order, gfp_t gfp, void *site, struct kmm_thread *t)
 {
 	stats_add(&t->stats, pgalloc_stat[page_zonenum(page)], 1UL << order);
 	page_flags_change(page, (1UL << PG_buddy) | (1UL << PG_pcp), 0);
