@@ -238,6 +238,18 @@ void lockdep_add_held_locks(struct kmm_thread *t)
 	}
 }
 
+/* The two paragraphs both lock reports open with: the lock wanted, then the one held. */
+static void add_wanted_and_held(const struct kmm_thread *t, const struct held_lock *prev,
+				const struct lockdep_map *map, void *ip)
+{
+	report_add("%s/%d is trying to acquire lock:", t->comm, t->pid);
+	lockdep_add_lock_line("", map, map, ip);
+	report_add("%s", "");
+	report_add("but task is already holding lock:");
+	lockdep_add_lock_line("", prev->map, prev->map, prev->ip);
+	report_add("%s", "");
+}
+
 /* Under graph_lock: @t holds @prev (class a) and wants @map (class b) although b -> a. */
 static void report_cycle(struct kmm_thread *t, const struct held_lock *prev,
 			 const struct lockdep_map *map, void *ip, const unsigned short *path,
@@ -246,12 +258,7 @@ static void report_cycle(struct kmm_thread *t, const struct held_lock *prev,
 	report_start("lockdep_circular", "WARNING: possible circular locking dependency detected");
 	report_add("kmm Not tainted");
 	report_add("------------------------------------------------------");
-	report_add("%s/%d is trying to acquire lock:", t->comm, t->pid);
-	lockdep_add_lock_line("", map, map, ip);
-	report_add("%s", "");
-	report_add("but task is already holding lock:");
-	lockdep_add_lock_line("", prev->map, prev->map, prev->ip);
-	report_add("%s", "");
+	add_wanted_and_held(t, prev, map, ip);
 	report_add("which lock already depends on the new lock.");
 	report_add("%s", "");
 	report_add("%s", "");
@@ -314,12 +321,7 @@ static void report_recursive(struct kmm_thread *t, const struct held_lock *prev,
 	report_start("lockdep_recursive", "WARNING: possible recursive locking detected");
 	report_add("kmm Not tainted");
 	report_add("--------------------------------------------");
-	report_add("%s/%d is trying to acquire lock:", t->comm, t->pid);
-	lockdep_add_lock_line("", map, map, ip);
-	report_add("%s", "");
-	report_add("but task is already holding lock:");
-	lockdep_add_lock_line("", prev->map, prev->map, prev->ip);
-	report_add("%s", "");
+	add_wanted_and_held(t, prev, map, ip);
 	report_add("other info that might help us debug this:");
 	report_add(" Possible unsafe locking scenario:");
 	report_add("%s", "");
