@@ -76,6 +76,18 @@ static bool wait_for(struct sim_cpu *c, bool (*try)(struct sim_cpu *), bool stop
 	return ok;
 }
 
+struct sim_cpu *cpu_thread_begin(unsigned int cpu, enum thread_role role, const char *prefix)
+{
+	struct kmm_thread *t = thread_current();
+	char comm[TASK_COMM_LEN];
+
+	snprintf(comm, sizeof(comm), "%s/%u", prefix, cpu);
+	kmm_set_current_comm(comm);
+	t->role = role;
+	t->cpu = cpu;
+	return &sim_cpus[cpu];
+}
+
 void cpu_kick(struct sim_cpu *c)
 {
 	if (__atomic_load_n(&c->waiters, __ATOMIC_SEQ_CST)) {

@@ -237,14 +237,8 @@ static void handle_line(struct kmm_thread *t, unsigned int irq)
 void *irq_thread_main(void *arg)
 {
 	unsigned int cpu = (unsigned int)(unsigned long)arg;
-	struct sim_cpu *c = &sim_cpus[cpu];
+	struct sim_cpu *c = cpu_thread_begin(cpu, THREAD_HARDIRQ, "hardirq");
 	struct kmm_thread *t = thread_current();
-	char comm[TASK_COMM_LEN];
-
-	snprintf(comm, sizeof(comm), "hardirq/%u", cpu);
-	kmm_set_current_comm(comm);
-	t->role = THREAD_HARDIRQ;
-	t->cpu = cpu;
 	pthread_mutex_lock(&c->lock);
 	while (!c->stop) {
 		unsigned long pending;

@@ -178,14 +178,8 @@ static void idle_wait(struct sim_cpu *c, unsigned int cpu)
 void *softirq_thread_main(void *arg)
 {
 	unsigned int cpu = (unsigned int)(unsigned long)arg;
-	struct sim_cpu *c = &sim_cpus[cpu];
+	struct sim_cpu *c = cpu_thread_begin(cpu, THREAD_SOFTIRQ, "ksoftirqd");
 	struct kmm_thread *t = thread_current();
-	char comm[TASK_COMM_LEN];
-
-	snprintf(comm, sizeof(comm), "ksoftirqd/%u", cpu);
-	kmm_set_current_comm(comm);
-	t->role = THREAD_SOFTIRQ;
-	t->cpu = cpu;
 	pthread_mutex_lock(&c->lock);
 	while (!c->stop) {
 		if (!__atomic_load_n(&c->softirq_pending, __ATOMIC_SEQ_CST)) {

@@ -67,6 +67,10 @@ KMM_HIDDEN void cpu_leave_irqs_on(struct kmm_thread *t);
 KMM_HIDDEN bool cpu_try_handler(struct sim_cpu *c);
 KMM_HIDDEN void cpu_end_handler(struct sim_cpu *c);
 
+/* Pin the calling thread to @cpu as its interrupt or softirq thread, named "@prefix/@cpu". */
+KMM_HIDDEN struct sim_cpu *cpu_thread_begin(unsigned int cpu, enum thread_role role,
+					    const char *prefix);
+
 /* Wake the threads sleeping on @c->cond, if any. */
 KMM_HIDDEN void cpu_kick(struct sim_cpu *c);
 
