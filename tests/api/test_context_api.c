@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <linux/kernel.h>
 #include <linux/gfp.h>
 #include <linux/slab.h>
@@ -47,12 +49,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20, .cpus = 2 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static irqreturn_t mydev_irq(int irq, void *dev_id)
@@ -180,5 +176,5 @@ int main(void)
 		cmocka_unit_test(work_item_that_sleeps_legitimately_gives_no_report),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/kernel.h>
@@ -45,12 +47,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void ring_buffer_is_zeroed_contiguous_and_reserved(void **state)
@@ -101,5 +97,5 @@ int main(void)
 		cmocka_unit_test(might_sleep_is_silent_in_process_context),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

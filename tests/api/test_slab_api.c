@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <linux/types.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -61,12 +63,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void driver_probe_use_and_remove(void **state)
@@ -133,5 +129,5 @@ int main(void)
 		cmocka_unit_test(io_requests_from_a_mempool),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

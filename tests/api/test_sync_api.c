@@ -10,6 +10,8 @@
 #include <pthread.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <linux/kernel.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -51,12 +53,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20, .cpus = 2 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static bool ring_has_items(struct ring *r)
@@ -282,5 +278,5 @@ int main(void)
 		cmocka_unit_test(irqflags_and_lockdep_assertions),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -25,12 +27,6 @@ struct ring {
 static int boot(void **state)
 {
 	return kmm_boot(NULL);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void a_driver_keeps_a_large_ring_in_vmalloc_memory(void **state)
@@ -100,5 +96,5 @@ int main(void)
 		cmocka_unit_test(a_register_page_is_reached_through_a_named_fixmap_slot),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

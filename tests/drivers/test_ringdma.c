@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <linux/errno.h>
 #include <kmm/device.h>
 #include <kmm/dma.h>
@@ -36,12 +38,6 @@ static int boot(void **state)
 	ringdma_bug_skip_mapping_error = false;
 	ringdma_bug_unmap_size = false;
 	return err;
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void make_frame(unsigned char *f, size_t len, unsigned int seq)
@@ -154,9 +150,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(traffic_arrives_intact_through_bounce_buffers, boot,
-						shutdown),
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(the_misuse_variant_is_caught_with_exact_counts,
-						boot, shutdown),
+						boot, kmm_test_shutdown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

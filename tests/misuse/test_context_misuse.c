@@ -14,6 +14,8 @@
 #include <pthread.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/spinlock.h>
 #include <kmm/mutex.h>
@@ -31,12 +33,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20, .cpus = 2 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 struct dev {
@@ -403,33 +399,34 @@ int main(void)
 	/* A machine per test: lockdep stops judging after its first report, as the kernel's does. */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(mutex_in_irq_handler_is_reported_once, boot,
-						shutdown),
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(ab_ba_inversion_is_reported_before_it_deadlocks,
-						boot, shutdown),
+						boot, kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(inversion_across_threads_and_spinlocks_is_reported,
-						boot, shutdown),
+						boot, kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(two_locks_of_one_class_need_a_nesting_annotation,
-						boot, shutdown),
+						boot, kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(recursive_mutex_lock_is_reported_not_hung, boot,
-						shutdown),
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(unlock_of_a_lock_not_held_is_reported, boot,
-						shutdown),
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(recursive_spin_lock_is_reported_not_hung, boot,
-						shutdown),
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(mutex_unlocked_by_another_thread_is_reported, boot,
-						shutdown),
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(irq_handler_returning_with_a_lock_held_is_reported,
-						boot, shutdown),
+						boot, kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(
 			lock_shared_with_a_handler_but_taken_with_irqs_on_is_reported, boot,
-			shutdown),
+			kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(lock_shared_with_a_handler_under_irqsave_is_fine,
-						boot, shutdown),
+						boot, kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(per_cpu_access_while_preemptible_is_reported, boot,
-						shutdown),
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(irq_handler_enabling_interrupts_is_reported, boot,
-						shutdown),
-		cmocka_unit_test_setup_teardown(work_returning_atomic_is_reported, boot, shutdown),
+						kmm_test_shutdown),
+		cmocka_unit_test_setup_teardown(work_returning_atomic_is_reported, boot,
+						kmm_test_shutdown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/slab.h>
 #include <kmm/report.h>
@@ -32,12 +34,6 @@ static int boot_with(const char *debug, const char *options)
 static int boot(void **state)
 {
 	return boot_with(NULL, NULL);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static struct kmem_cache *debug_cache(const char *name, unsigned int size, slab_flags_t flags)
@@ -361,5 +357,5 @@ int main(void)
 		cmocka_unit_test(hardened_and_randomized_freelists_stay_consistent),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

@@ -9,6 +9,8 @@
 #include <pthread.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/atomic.h>
 #include <kmm/refcount.h>
@@ -23,12 +25,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void atomic_ops_return_what_the_kernel_returns(void **state)
@@ -209,5 +205,5 @@ int main(void)
 		cmocka_unit_test(release_acquire_publishes_plain_data),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

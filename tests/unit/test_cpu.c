@@ -9,6 +9,8 @@
 #include <pthread.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/percpu.h>
 #include <kmm/atomic.h>
@@ -33,12 +35,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20, .cpus = 2 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void preempt_disable_owns_the_cpu_until_enabled(void **state)
@@ -217,5 +213,5 @@ int main(void)
 		cmocka_unit_test(shutdown_with_the_cpu_still_owned_does_not_hang),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/device.h>
 #include <kmm/dma.h>
 #include <kmm/kmm.h>
@@ -53,12 +55,6 @@ static int boot_x86_64_5g(void **state)
 				  .options = "dma_debug=1" };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void masks_reaching_zone_dma_are_supported(void **state)
@@ -231,9 +227,11 @@ int main(void)
 		cmocka_unit_test(x86_64_coherent_32_bit_memory_comes_from_dma32),
 		cmocka_unit_test(x86_64_buffers_above_4g_are_bounced_for_a_32_bit_device),
 	};
-	int failed = cmocka_run_group_tests_name("dma x86_32", x86_32, boot_x86_32, shutdown);
+	int failed =
+		cmocka_run_group_tests_name("dma x86_32", x86_32, boot_x86_32, kmm_test_shutdown);
 
-	failed += cmocka_run_group_tests_name("dma arm32", arm32, boot_arm32, shutdown);
-	failed += cmocka_run_group_tests_name("dma x86_64", x86_64, boot_x86_64_5g, shutdown);
+	failed += cmocka_run_group_tests_name("dma arm32", arm32, boot_arm32, kmm_test_shutdown);
+	failed += cmocka_run_group_tests_name("dma x86_64", x86_64, boot_x86_64_5g,
+					      kmm_test_shutdown);
 	return failed;
 }

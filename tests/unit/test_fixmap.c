@@ -9,6 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/fault.h>
 #include <kmm/fixmap.h>
@@ -28,12 +30,6 @@ static int boot_arm32(void **state)
 	struct kmm_config cfg = { .profile = "arm32", .mem_bytes = 1ULL << 30, .cpus = 4 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void fixmap_indices_count_down_from_fixaddr_top(void **state)
@@ -113,12 +109,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(fixmap_indices_count_down_from_fixaddr_top, boot,
-						shutdown),
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(set_fixmap_maps_a_ram_page_until_clear_fixmap, boot,
-						shutdown),
-		cmocka_unit_test_setup_teardown(set_fixmap_ro_is_read_only, boot, shutdown),
+						kmm_test_shutdown),
+		cmocka_unit_test_setup_teardown(set_fixmap_ro_is_read_only, boot,
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(arm32_fixmap_holds_every_cpus_kmap_slots,
-						boot_arm32, shutdown),
+						boot_arm32, kmm_test_shutdown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/context.h>
 #include <kmm/fixmap.h>
@@ -26,12 +28,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .profile = "x86_32", .mem_bytes = 1ULL << 30, .cpus = 2 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static bool in_pkmap(const void *p)
@@ -312,7 +308,7 @@ static void x86_64_has_no_high_memory(void **state)
 	__free_page(page);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, boot, shutdown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, boot, kmm_test_shutdown)
 
 int main(void)
 {

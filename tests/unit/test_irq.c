@@ -9,6 +9,8 @@
 #include <pthread.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/irq.h>
 #include <kmm/completion.h>
@@ -32,12 +34,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20, .cpus = 2 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static irqreturn_t record(int irq, void *dev)
@@ -179,5 +175,5 @@ int main(void)
 		cmocka_unit_test(threaded_handler_runs_in_process_context),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

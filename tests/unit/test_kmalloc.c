@@ -9,6 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/slab.h>
 #include <kmm/page_alloc.h>
@@ -21,12 +23,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20, .cpus = 1 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void ksize_rounds_to_the_kernels_classes(void **state)
@@ -274,5 +270,5 @@ int main(void)
 		cmocka_unit_test(kfree_of_a_foreign_pointer_is_reported),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/page.h>
 #include <kmm/page_alloc.h>
@@ -42,12 +44,6 @@ static int boot_arm32(void **state)
 static int boot_x86_64(void **state)
 {
 	return boot("x86_64", 256 * MiB);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 /* A few physical addresses of low memory, from the first byte to the last. */
@@ -275,9 +271,9 @@ static void arm32_physical_view_is_indexed_by_physical_address(void **state)
 	free_page(addr);
 }
 
-#define X86_32(fn) cmocka_unit_test_setup_teardown(fn, boot_x86_32, shutdown)
-#define ARM32(fn) cmocka_unit_test_setup_teardown(fn, boot_arm32, shutdown)
-#define X86_64(fn) cmocka_unit_test_setup_teardown(fn, boot_x86_64, shutdown)
+#define X86_32(fn) cmocka_unit_test_setup_teardown(fn, boot_x86_32, kmm_test_shutdown)
+#define ARM32(fn) cmocka_unit_test_setup_teardown(fn, boot_arm32, kmm_test_shutdown)
+#define X86_64(fn) cmocka_unit_test_setup_teardown(fn, boot_x86_64, kmm_test_shutdown)
 
 int main(void)
 {

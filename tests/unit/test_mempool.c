@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/slab.h>
 #include <kmm/mempool.h>
@@ -27,12 +29,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void fail_all_slab_allocations(bool on)
@@ -201,5 +197,5 @@ int main(void)
 		cmocka_unit_test(gfp_kernel_from_atomic_context_is_reported),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

@@ -9,6 +9,8 @@
 #include <pthread.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/mutex.h>
 #include <kmm/semaphore.h>
@@ -32,12 +34,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20, .cpus = 2 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void *mutex_worker(void *arg)
@@ -183,5 +179,5 @@ int main(void)
 		cmocka_unit_test(rwsem_readers_never_see_half_a_write),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

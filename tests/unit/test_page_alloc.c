@@ -16,6 +16,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
 #include <kmm/report.h>
@@ -59,12 +61,6 @@ static int boot(void **state)
 static int boot_no_wait(void **state)
 {
 	return boot_with("gfp_wait_ms=0");
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 /* Everything freed and this thread's cache drained: the free lists are as boot left them. */
@@ -638,7 +634,7 @@ static void drain_local_pages_empties_this_threads_cache(void **state)
 	assert_false(kmm_test_page_flag(page, PG_pcp));
 }
 
-#define TEST(fn) cmocka_unit_test_setup_teardown(fn, boot, shutdown)
+#define TEST(fn) cmocka_unit_test_setup_teardown(fn, boot, kmm_test_shutdown)
 
 int main(void)
 {
@@ -663,7 +659,7 @@ int main(void)
 		TEST(gfp_dma_gives_a_page_below_16_mib),
 		TEST(gfp_highmem_gives_a_high_memory_page),
 		cmocka_unit_test_setup_teardown(gfp_kernel_never_gives_high_memory, boot_no_wait,
-						shutdown),
+						kmm_test_shutdown),
 		TEST(gfp_comp_makes_a_compound_block),
 		TEST(put_page_on_a_tail_frees_the_whole_compound_block),
 		TEST(order_above_max_order_fails_with_one_report_per_boot),

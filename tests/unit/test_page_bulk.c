@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/fault_inject.h>
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
@@ -30,12 +32,6 @@ static int boot_small(void **state)
 				  .options = "gfp_wait_ms=10,reserve_low_mb=0" };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void free_all(struct page **pages, unsigned long n)
@@ -132,16 +128,18 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(bulk_fills_every_empty_entry_with_a_distinct_page,
-						boot_1g, shutdown),
+						boot_1g, kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(bulk_keeps_the_entries_already_set, boot_1g,
-						shutdown),
-		cmocka_unit_test_setup_teardown(bulk_highuser_takes_high_memory, boot_1g, shutdown),
-		cmocka_unit_test_setup_teardown(bulk_gives_back_what_it_takes, boot_1g, shutdown),
+						kmm_test_shutdown),
+		cmocka_unit_test_setup_teardown(bulk_highuser_takes_high_memory, boot_1g,
+						kmm_test_shutdown),
+		cmocka_unit_test_setup_teardown(bulk_gives_back_what_it_takes, boot_1g,
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(
 			bulk_stops_short_with_a_filled_prefix_when_memory_runs_out, boot_small,
-			shutdown),
+			kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(bulk_fails_under_fail_page_alloc, boot_1g,
-						shutdown),
+						kmm_test_shutdown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
 #include <kmm/proc.h>
@@ -141,12 +143,6 @@ static int boot_arm32(void **state)
 static int boot_x86_64(void **state)
 {
 	return boot("x86_64", 256 * MiB);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 /* ---- buddyinfo */
@@ -678,10 +674,11 @@ static void proc_show_picks_the_view_by_name(void **state)
 	release(&by_name);
 }
 
-#define X86_32(fn) cmocka_unit_test_setup_teardown(fn, boot_x86_32, shutdown)
-#define X86_32_LOW(fn) cmocka_unit_test_setup_teardown(fn, boot_x86_32_lowmem_only, shutdown)
-#define ARM32(fn) cmocka_unit_test_setup_teardown(fn, boot_arm32, shutdown)
-#define X86_64(fn) cmocka_unit_test_setup_teardown(fn, boot_x86_64, shutdown)
+#define X86_32(fn) cmocka_unit_test_setup_teardown(fn, boot_x86_32, kmm_test_shutdown)
+#define X86_32_LOW(fn) \
+	cmocka_unit_test_setup_teardown(fn, boot_x86_32_lowmem_only, kmm_test_shutdown)
+#define ARM32(fn) cmocka_unit_test_setup_teardown(fn, boot_arm32, kmm_test_shutdown)
+#define X86_64(fn) cmocka_unit_test_setup_teardown(fn, boot_x86_64, kmm_test_shutdown)
 
 int main(void)
 {

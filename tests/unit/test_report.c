@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
 #include <kmm/report.h>
@@ -21,12 +23,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 /* Exported and not inlined, so the stack trace can name it. */
@@ -140,5 +136,5 @@ int main(void)
 		cmocka_unit_test(report_abort_stops_the_program_at_the_first_report),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

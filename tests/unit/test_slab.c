@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/slab.h>
 #include <kmm/page_alloc.h>
@@ -32,12 +34,6 @@ static int boot_cpus(unsigned int cpus)
 static int boot(void **state)
 {
 	return boot_cpus(1);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static struct kmm_slab_info info_of(const char *name)
@@ -502,5 +498,5 @@ int main(void)
 		cmocka_unit_test(reboot_in_the_same_process_starts_clean),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/spinlock.h>
 #include <kmm/report.h>
@@ -25,12 +27,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20, .cpus = 4 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void spin_lock_makes_the_caller_atomic_until_unlock(void **state)
@@ -197,5 +193,5 @@ int main(void)
 		cmocka_unit_test(rwlock_readers_share),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
 #include "internal/stats.h"
@@ -17,12 +19,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .profile = "x86_32", .mem_bytes = 1ULL << 30 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void pgalloc_counts_pages_of_the_zone_used(void **state)
@@ -93,5 +89,5 @@ int main(void)
 		cmocka_unit_test(a_new_boot_starts_from_zero),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/highmem.h>
 #include <kmm/page_alloc.h>
@@ -35,12 +37,6 @@ static int boot_x86_64(void **state)
 	struct kmm_config cfg = { .profile = "x86_64", .mem_bytes = 256ULL << 20, .cpus = 2 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 /* Capture a /proc view into a string (freed by the caller). */
@@ -461,7 +457,7 @@ static void a_reboot_starts_with_an_empty_vmalloc_area(void **state)
 	vfree(p);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, boot, shutdown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, boot, kmm_test_shutdown)
 
 int main(void)
 {
@@ -480,7 +476,7 @@ int main(void)
 		T(vfree_frees_pages_at_once_and_addresses_lazily),
 		T(vmallocinfo_shows_each_area_in_the_kernel_format),
 		cmocka_unit_test_setup_teardown(vmallocinfo_on_x86_64_adds_the_node_counts,
-						boot_x86_64, shutdown),
+						boot_x86_64, kmm_test_shutdown),
 		T(meminfo_counts_vmalloc_pages_in_vmalloc_used),
 		T(the_address_allocator_stays_consistent_under_random_use),
 		T(a_full_vmalloc_area_purges_lazy_areas_and_retries),

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/fault.h>
 #include <kmm/highmem.h>
@@ -35,12 +37,6 @@ static int boot_debug(void **state)
 				  .options = "vmalloc_debug=1" };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 /* Touch @addr (write if @write) expecting a fault; returns the faulting address, 0 if none. */
@@ -193,18 +189,20 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(an_overflow_into_the_guard_page_is_an_oops, boot,
-						shutdown),
+						kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(
-			a_write_to_a_read_only_vmap_is_a_permissions_violation, boot, shutdown),
+			a_write_to_a_read_only_vmap_is_a_permissions_violation, boot,
+			kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(
-			without_debug_a_freed_area_stays_mapped_until_the_purge, boot, shutdown),
+			without_debug_a_freed_area_stays_mapped_until_the_purge, boot,
+			kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(in_debug_mode_a_use_after_vfree_faults_at_once,
-						boot_debug, shutdown),
+						boot_debug, kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(in_debug_mode_a_kunmapped_pkmap_slot_faults,
-						boot_debug, shutdown),
+						boot_debug, kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(a_reused_area_still_ends_in_a_guard_page, boot,
-						shutdown),
-		cmocka_unit_test_setup_teardown(recovery_points_nest, boot, shutdown),
+						kmm_test_shutdown),
+		cmocka_unit_test_setup_teardown(recovery_points_nest, boot, kmm_test_shutdown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

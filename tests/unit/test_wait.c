@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <cmocka.h>
 
+#include "common/kmm_test.h"
+
 #include <kmm/kmm.h>
 #include <kmm/wait.h>
 #include <kmm/completion.h>
@@ -25,12 +27,6 @@ static int boot(void **state)
 	struct kmm_config cfg = { .mem_bytes = 64 << 20, .cpus = 2 };
 
 	return kmm_boot(&cfg);
-}
-
-static int shutdown(void **state)
-{
-	kmm_shutdown();
-	return 0;
 }
 
 static void *set_ready_later(void *arg)
@@ -172,5 +168,5 @@ int main(void)
 		cmocka_unit_test(jiffies_start_before_the_wrap_and_tick_at_hz),
 	};
 
-	return cmocka_run_group_tests(tests, boot, shutdown);
+	return cmocka_run_group_tests(tests, boot, kmm_test_shutdown);
 }
