@@ -147,7 +147,7 @@ int cmd_demo(const struct kmm_cli *cli)
 		{ "Slab caches and kmalloc", demo_step_slab },
 		{ "A framebuffer driver mapped into a user process", demo_step_fbmem },
 		{ "vmalloc, a guard page, kmap", step_vmalloc },
-		{ "A NIC receiving by DMA through bounce buffers", demo_step_ringdma },
+		{ "A NIC receiving by DMA into ZONE_DMA buffers", demo_step_ringdma },
 	};
 	int err;
 

@@ -2,12 +2,13 @@
  * ringdma.c - a NIC-like receive driver, written only against the kernel's headers.
  *
  * The device fills receive buffers it finds in a ring of descriptors in coherent memory, then
- * interrupts. Each buffer is kmalloc'ed and handed to the device with dma_map_single (the
- * device's 24-bit reach makes these bounce through swiotlb on a machine with more memory). The
- * interrupt handler takes each filled buffer back (dma_unmap_single), wraps it in a request
- * from a mempool (GFP_ATOMIC: it may not sleep, and the pool's reserve keeps receive going
- * when the slab allocator cannot), queues it for the reader, and refills the descriptor with a
- * fresh GFP_ATOMIC buffer.
+ * interrupts. It has 24 address lines, so each buffer comes from kmalloc's DMA caches (GFP_DMA:
+ * ZONE_DMA, the low 16 MiB) and is handed to the device with dma_map_single, which then maps
+ * it directly. (A kernel has no swiotlb to bounce through on a small machine, and where it has
+ * one, its pool lies above 16 MiB.) The interrupt handler takes each filled buffer back
+ * (dma_unmap_single), wraps it in a request from a mempool (GFP_ATOMIC: it may not sleep, and
+ * the pool's reserve keeps receive going when the slab allocator cannot), queues it for the
+ * reader, and refills the descriptor with a fresh GFP_ATOMIC buffer.
  *
  * Locks: rd->lock (spinlock) guards the ring indexes and the queue of received frames; the
  * handler takes it plain, the reader with interrupts disabled.
@@ -21,8 +22,8 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <asm/barrier.h>
-#include <string.h>
 
 #include "ringdma.h"
 
@@ -59,7 +60,7 @@ static int rd_refill(struct ringdma *rd, unsigned int i)
 	struct rd_rx *rx = &rd->rx[i];
 	struct rd_desc *d = &rd->ring[i];
 
-	rx->buf = kmalloc(RD_BUF_SIZE, GFP_ATOMIC);
+	rx->buf = kmalloc(RD_BUF_SIZE, GFP_ATOMIC | GFP_DMA);
 	if (!rx->buf)
 		return -ENOMEM;
 	rx->dma = dma_map_single(rd->dev, rx->buf, RD_BUF_SIZE, DMA_FROM_DEVICE);
@@ -90,7 +91,7 @@ static irqreturn_t rd_interrupt(int irq, void *data)
 
 	if (!status)
 		return IRQ_NONE;
-	writel(status, rd->regs + RD_IRQ_STATUS);
+	writel(0, rd->regs + RD_IRQ_STATUS);
 	spin_lock(&rd->lock);
 	for (;;) {
 		unsigned int i = rd->clean;

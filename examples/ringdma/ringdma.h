@@ -5,17 +5,25 @@
 #ifndef RINGDMA_H
 #define RINGDMA_H
 
+#include <linux/types.h> /* __u16..__u64: the kernel's, kmm's compat and the system's uapi */
+#ifndef __KERNEL__
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
+#endif
 
-/* Registers: 32 bits each, at these offsets in the 256-byte register block. */
+/*
+ * Registers: 32 bits each, at these offsets in the 256-byte register block. They behave as
+ * storage: a write has no side effect the device must see at once. The device notices receive
+ * being enabled when it next delivers (starting again at descriptor 0), and the driver
+ * acknowledges an interrupt by writing 0 over the status the device set. That lets a model that
+ * only sees stored values (ringdma_dev_linux.c, for a real kernel) play the device exactly.
+ */
 #define RD_CTRL 0x00 /* bit 0: receive enabled */
 #define RD_RING_LO 0x04 /* bus address of descriptor 0, low and high halves */
 #define RD_RING_HI 0x08
 #define RD_RING_SIZE 0x0c /* descriptors in the ring */
 #define RD_TAIL 0x10 /* the driver's next descriptor to refill (a doorbell) */
-#define RD_IRQ_STATUS 0x14 /* bit 0: frames received; write 1 to clear */
+#define RD_IRQ_STATUS 0x14 /* bit 0: frames received; the driver writes 0 to acknowledge */
 #define RD_RX_COUNT 0x18 /* frames delivered since enable */
 #define RD_REGS_SIZE 0x100
 
@@ -24,10 +32,10 @@
 
 /* A receive descriptor, in coherent memory shared with the device. */
 struct rd_desc {
-	uint64_t addr; /* bus address of the buffer */
-	uint16_t buf_len; /* its size */
-	uint16_t len; /* bytes the device wrote */
-	uint32_t flags;
+	__u64 addr; /* bus address of the buffer */
+	__u16 buf_len; /* its size */
+	__u16 len; /* bytes the device wrote */
+	__u32 flags;
 };
 
 #define RD_DESC_OWN 0x1 /* the device may fill it */

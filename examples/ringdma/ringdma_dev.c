@@ -1,12 +1,13 @@
 /*
  * ringdma_dev.c - the simulated ringdma NIC.
  *
- * Registers live in a kmm register block; every access takes nic.lock. A frame from the wire
- * becomes a job on the NIC's DMA engine: under nic.lock, if receive is enabled and the next
- * descriptor is owned by the NIC, the engine writes the frame to the descriptor's buffer and
- * the descriptor back (DONE, length) by bus address, then raises the interrupt. Holding the
- * lock across the job means that once the driver has written 0 to RD_CTRL, the NIC touches
- * no memory again.
+ * Registers live in a kmm register block; every access takes nic.lock. They behave as storage
+ * (ringdma.h), so this model and ringdma_dev_linux.c, the same device for a real kernel, agree.
+ * A frame from the wire becomes a job on the NIC's DMA engine: under nic.lock, if receive is
+ * enabled (newly so: start at descriptor 0) and the next descriptor is owned by the NIC, the
+ * engine writes the frame to the descriptor's buffer and the descriptor back (DONE, length) by
+ * bus address, then raises the interrupt. Holding the lock across the job means that once the
+ * driver has written 0 to RD_CTRL, the NIC touches no memory again.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -32,6 +33,7 @@ static struct {
 	struct kmm_dma_engine *engine;
 	u32 ctrl, ring_lo, ring_hi, ring_size, tail, irq_status, rx_count;
 	unsigned int next; /* descriptor the next frame goes to */
+	bool running; /* receive was enabled at the last delivery */
 	unsigned long dropped;
 } nic = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -87,11 +89,7 @@ static void nic_write(void *priv, unsigned long offset, unsigned int width, u64 
 
 	pthread_mutex_lock(&nic.lock);
 	if (offset == RD_IRQ_STATUS) {
-		nic.irq_status &= ~(u32)value;
-	} else if (offset == RD_CTRL) {
-		nic.ctrl = (u32)value;
-		nic.next = 0;
-		nic.rx_count = 0;
+		nic.irq_status &= (u32)value; /* a 0 bit acknowledges */
 	} else if (r && offset != RD_RX_COUNT) {
 		*r = (u32)value;
 	}
@@ -108,8 +106,14 @@ static void deliver(struct kmm_dma_engine *engine, void *arg)
 	dma_addr_t at;
 
 	pthread_mutex_lock(&nic.lock);
+	nic.running = nic.running && (nic.ctrl & RD_CTRL_ENABLE);
 	if (!(nic.ctrl & RD_CTRL_ENABLE) || !nic.ring_size)
 		goto drop;
+	if (!nic.running) { /* newly enabled: start over at descriptor 0 */
+		nic.next = 0;
+		nic.rx_count = 0;
+		nic.running = true;
+	}
 	at = ((dma_addr_t)nic.ring_hi << 32 | nic.ring_lo) + nic.next * sizeof(d);
 	if (kmm_dma_engine_from_bus(engine, &d, at, sizeof(d)) || !(d.flags & RD_DESC_OWN))
 		goto drop;
@@ -144,6 +148,7 @@ int ringdma_board_init(void)
 	}
 	nic.ctrl = nic.irq_status = nic.rx_count = 0;
 	nic.next = 0;
+	nic.running = false;
 	nic.dropped = 0;
 	for (unsigned int i = 0; i < 2; i++)
 		nic_res[i].parent = nic_res[i].sibling = nic_res[i].child = NULL;

@@ -6,7 +6,10 @@
 #ifndef RINGDMA_DEV_H
 #define RINGDMA_DEV_H
 
+#include <linux/types.h>
+#ifndef __KERNEL__
 #include <stddef.h>
+#endif
 
 #define RINGDMA_REGS_PHYS 0xfe200000ULL
 #define RINGDMA_IRQ 11

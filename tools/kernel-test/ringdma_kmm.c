@@ -1,0 +1,84 @@
+/*
+ * ringdma_kmm.c - examples/ringdma/ringdma_traffic.c run on kmm, printing the transcript the
+ * kernel test's guest prints for the same code built into ringdma_nic.ko (tools/kernel-test/run
+ * diffs them).
+ *
+ * The guest's init loads the module (the traffic's "ringdma:" lines), prints the driver's
+ * cache line of /proc/slabinfo and the NIC's lines of /proc/iomem while it is loaded, then
+ * unloads it (the lines of the exit function). This program does the same in the same order on
+ * a machine booted from the environment (the harness sets the guest's shape: KMM_PROFILE=x86_64,
+ * KMM_MEM=512M, KMM_CPUS=1). The traffic's lines and kmm's reports both go to stdout.
+ *
+ * Context: a plain host program; one simulated process, one thread.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kmm/kmm.h>
+#include <kmm/proc.h>
+#include <kmm/report.h>
+#include <kmm/slab.h>
+
+extern int (*const kmm_module_init)(void);
+extern void (*const kmm_module_exit)(void);
+
+static void log_report(const struct kmm_report *report, void *arg)
+{
+	size_t n = strlen(report->text);
+
+	fputs(report->text, stdout);
+	if (!n || report->text[n - 1] != '\n')
+		fputc('\n', stdout);
+}
+
+/* Print each line of @show's output that @keep accepts, after @prefix. */
+static void print_lines(void (*show)(FILE *), int (*keep)(const char *), const char *prefix)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (!mem)
+		return;
+	show(mem);
+	fclose(mem);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (keep(line))
+			printf("%s%s\n", prefix, line + strspn(line, " "));
+	free(text);
+}
+
+/* The receive buffers' cache: kmalloc(1536, GFP_DMA) is served by the 2 KiB DMA cache. */
+static int dma_2k_cache(const char *line)
+{
+	return !strncmp(line, "dma-kmalloc-2k ", 15);
+}
+
+static int nic_region(const char *line)
+{
+	return strstr(line, " : ringdma.") != NULL; /* the device's region and the driver's */
+}
+
+int main(void)
+{
+	int err = kmm_boot(NULL);
+
+	if (err) {
+		fprintf(stderr, "ringdma_kmm: kmm_boot: %d\n", err);
+		return 2;
+	}
+	kmm_report_set_handler(log_report, NULL);
+	err = kmm_module_init();
+	fflush(stdout);
+	if (err) {
+		fprintf(stderr, "ringdma_kmm: init: %d\n", err);
+		return 1;
+	}
+	print_lines(kmm_proc_slabinfo, dma_2k_cache, "slabinfo: ");
+	print_lines(kmm_proc_iomem, nic_region, "iomem: ");
+	kmm_module_exit();
+	fflush(stdout);
+	kmm_shutdown();
+	return 0;
+}
