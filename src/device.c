@@ -282,6 +282,7 @@ static void bind(struct platform_device *pdev, struct platform_driver *drv)
 	if (err) {
 		devres_release_all(&pdev->dev);
 		__atomic_store_n(&pdev->dev.driver, NULL, __ATOMIC_RELEASE);
+		pdev->dev.driver_data = NULL;
 		dma_debug_device_released(&pdev->dev);
 		if (err != -ENODEV && err != -ENXIO)
 			dev_warn(&pdev->dev, "probe with driver %s failed with error %d",

@@ -87,6 +87,7 @@ static void a_driver_registered_first_probes_a_later_device(void **state)
 	/* remove() first, then managed actions newest first. */
 	assert_string_equal(order, "rba");
 	assert_string_equal(dev_driver_string(&pdev.dev), "platform");
+	assert_null(platform_get_drvdata(&pdev));
 	platform_driver_unregister(&fake_driver);
 }
 
@@ -117,6 +118,8 @@ static void a_failed_probe_releases_what_it_managed(void **state)
 	assert_int_equal(probes, 1);
 	assert_string_equal(order, "ba");
 	assert_null(pdev.dev.driver);
+	/* The driver core forgets the drvdata of a failed probe, as after remove(). */
+	assert_null(platform_get_drvdata(&pdev));
 	platform_device_unregister(&pdev);
 	assert_int_equal(removes, 0);
 	platform_driver_unregister(&fake_driver);
