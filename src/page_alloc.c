@@ -337,6 +337,7 @@ void page_alloc_init(void)
 	unsigned long first = kmm_layout.min_pfn + kmm_machine.reserved_pages;
 
 	order_warned = false;
+	warn_alloc_reset();
 	size_zones();
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &zones[i];

@@ -16,6 +16,7 @@
 
 #include <kmm/context.h>
 #include <kmm/page_alloc.h>
+#include <kmm/ratelimit.h>
 #include <kmm/shrinker.h>
 #include "internal/options.h"
 #include "internal/report.h"
@@ -163,8 +164,23 @@ static void show_mem(enum zone_type high)
 			show_free_lists(&zones[i]);
 }
 
-/* The kernel's warn_alloc(): what failed, where, and the state of memory. */
-static void warn_alloc(gfp_t gfp, unsigned int order, enum zone_type high)
+static struct ratelimit_state nopage_rs;
+
+void warn_alloc_reset(void)
+{
+	ratelimit_state_init(&nopage_rs, 10 * HZ, 1);
+}
+
+bool warn_alloc_allowed(gfp_t gfp)
+{
+	/* The name the kernel's "callbacks suppressed" line gives: its warn_alloc(). */
+	if ((gfp & __GFP_NOWARN) || !___ratelimit(&nopage_rs, "warn_alloc"))
+		return false;
+	return !(gfp & __GFP_DMA) || zone_populated(&zones[ZONE_DMA]);
+}
+
+/* The kernel's warn_alloc() for the page allocator: what failed, where, the state of memory. */
+static void warn_page_alloc_failure(gfp_t gfp, unsigned int order, enum zone_type high)
 {
 	char mode[256];
 
@@ -201,7 +217,7 @@ struct page *alloc_slowpath(gfp_t gfp, unsigned int order, enum zone_type high)
 out:
 	if (!page)
 		count_events(STAT_PGALLOC_FAIL, 1);
-	if (!page && !(gfp & __GFP_NOWARN))
-		warn_alloc(gfp, order, high);
+	if (!page && warn_alloc_allowed(gfp))
+		warn_page_alloc_failure(gfp, order, high);
 	return page;
 }

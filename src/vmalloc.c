@@ -163,7 +163,7 @@ static void __attribute__((format(printf, 2, 3))) vmalloc_warn(gfp_t gfp, const 
 	char msg[160], mode[256];
 	va_list ap;
 
-	if (gfp & __GFP_NOWARN)
+	if (!warn_alloc_allowed(gfp))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);

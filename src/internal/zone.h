@@ -148,6 +148,14 @@ KMM_HIDDEN struct page *get_page_from_freelist(unsigned int order, enum zone_typ
 
 /* The part of an allocation after the fast attempt failed: reserves, reclaim, waiting. */
 KMM_HIDDEN struct page *alloc_slowpath(gfp_t gfp, unsigned int order, enum zone_type high);
+/*
+ * May a failed allocation with @gfp be warned about now? Not with __GFP_NOWARN, not for
+ * GFP_DMA on a machine whose DMA zone is empty, and at most once per 10 s of jiffies for the
+ * whole machine: the page allocator and vmalloc share the kernel's one warn_alloc() limit.
+ */
+KMM_HIDDEN bool warn_alloc_allowed(gfp_t gfp);
+/* A fresh limit for a fresh machine. */
+KMM_HIDDEN void warn_alloc_reset(void);
 
 /* Thread page caches (pcp.c). */
 KMM_HIDDEN struct page *pcp_alloc(struct zone *zone, unsigned int order);

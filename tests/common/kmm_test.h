@@ -1,12 +1,13 @@
 /*
  * kmm_test.h - small helpers shared by the test files: booting a machine, shutting it down,
- * and capturing a /proc view as text.
+ * capturing a /proc view as text, and capturing the kernel log (printk's lines on stdout).
  */
 #ifndef KMM_TESTS_COMMON_KMM_TEST_H
 #define KMM_TESTS_COMMON_KMM_TEST_H
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <kmm/kmm.h>
 
@@ -38,6 +39,46 @@ static inline char *kmm_test_text(void (*show)(FILE *out))
 	show(f);
 	fclose(f);
 	return buf;
+}
+
+/* stdout diverted to a file while the log is captured. */
+struct kmm_test_log {
+	FILE *file;
+	int saved_stdout;
+};
+
+/* Start capturing what the machine prints to stdout (the kernel log). */
+static inline struct kmm_test_log kmm_test_log_begin(void)
+{
+	struct kmm_test_log log = { tmpfile(), -1 };
+
+	fflush(stdout);
+	if (!log.file)
+		abort();
+	log.saved_stdout = dup(STDOUT_FILENO);
+	if (log.saved_stdout < 0 || dup2(fileno(log.file), STDOUT_FILENO) < 0)
+		abort();
+	return log;
+}
+
+/* Stop capturing: what was printed since kmm_test_log_begin(), a malloc'd string to free. */
+static inline char *kmm_test_log_end(struct kmm_test_log *log)
+{
+	long len;
+	char *text;
+
+	fflush(stdout);
+	dup2(log->saved_stdout, STDOUT_FILENO);
+	close(log->saved_stdout);
+	len = ftell(log->file);
+	text = calloc(1, (size_t)(len > 0 ? len : 0) + 1);
+	if (!text)
+		abort();
+	rewind(log->file);
+	if (len > 0 && fread(text, 1, (size_t)len, log->file) != (size_t)len)
+		abort();
+	fclose(log->file);
+	return text;
 }
 
 #endif /* KMM_TESTS_COMMON_KMM_TEST_H */

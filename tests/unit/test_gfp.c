@@ -21,10 +21,13 @@
 
 #include <kmm/context.h>
 #include <kmm/fault_inject.h>
+#include <kmm/jiffies.h>
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
 #include <kmm/report.h>
 #include <kmm/shrinker.h>
+#include <kmm/vmalloc.h>
+#include "common/kmm_test.h"
 #include "internal/zone.h"
 
 #define MAX_HELD 8192
@@ -160,10 +163,35 @@ static void gfp_nowait_and_gfp_atomic_never_sleep_when_memory_is_exhausted(void 
 	assert_null(alloc_pages(GFP_ATOMIC, 3));
 	elapsed = now_ms() - t0;
 	assert_true(elapsed < 500);
-	/* Both failures are warned about, as the kernel does for atomic allocations. */
-	assert_int_equal(kmm_report_captured("page_alloc_failure"), 2);
+	/* The first failure is warned about, as the kernel does for atomic allocations; the
+	 * second, a moment later, falls under warn_alloc's limit of one report per 10 s. */
+	assert_int_equal(kmm_report_captured("page_alloc_failure"), 1);
 	assert_int_equal(kmm_report_captured_find("mode:0x800(GFP_NOWAIT)"), 1);
+}
+
+static void warn_alloc_reports_once_per_10_seconds_then_counts_what_it_suppressed(void **state)
+{
+	struct kmm_test_log log;
+	char *text;
+
+	kmm_jiffies_set_manual(true);
+	exhaust_memory();
+	log = kmm_test_log_begin();
+	assert_null(alloc_page(GFP_NOWAIT));
+	assert_null(alloc_pages(GFP_ATOMIC, 3));
+	assert_null(vmalloc(64UL << 20)); /* vmalloc's failures share the page allocator's limit */
+	assert_int_equal(kmm_report_captured(NULL), 1);
+	kmm_jiffies_advance(10 * HZ); /* the interval is not over until it has fully passed */
+	assert_null(alloc_page(GFP_NOWAIT));
+	assert_int_equal(kmm_report_captured(NULL), 1);
+	kmm_jiffies_advance(1);
+	assert_null(alloc_pages(GFP_ATOMIC, 3));
+	text = kmm_test_log_end(&log);
+	assert_int_equal(kmm_report_captured("page_alloc_failure"), 2);
 	assert_int_equal(kmm_report_captured_find("order:3, mode:0xa20(GFP_ATOMIC)"), 1);
+	assert_non_null(strstr(text, "warn_alloc: 3 callbacks suppressed\n"));
+	free(text);
+	kmm_jiffies_set_manual(false);
 }
 
 static unsigned int counted_shrinker_calls;
@@ -496,6 +524,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, boot, shutdown)
 		T(gfp_atomic_succeeds_below_min_watermark_where_gfp_nowait_fails),
 		T(gfp_nowait_and_gfp_atomic_never_sleep_when_memory_is_exhausted),
+		T(warn_alloc_reports_once_per_10_seconds_then_counts_what_it_suppressed),
 		T(gfp_noretry_fails_after_one_reclaim_round_without_waiting),
 		T(gfp_kernel_waits_gfp_wait_ms_then_fails_with_page_allocation_failure),
 		T(gfp_nowarn_silences_the_page_allocation_failure),

@@ -7,6 +7,7 @@
 #define _KMM_COMPAT_LINUX_PRINTK_H
 
 #include <kmm/printk.h>
+#include <kmm/ratelimit.h>
 
 #ifndef pr_fmt
 #define pr_fmt(fmt) fmt
@@ -31,5 +32,18 @@
 #define pr_notice(fmt, ...) kmm_printk(KERN_NOTICE pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_info(fmt, ...) kmm_printk(KERN_INFO pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_debug(fmt, ...) ((void)0)
+
+/* Each call site has its own limit: ten lines per five seconds. */
+#define printk_ratelimited(fmt, ...)                                           \
+	({                                                                     \
+		static DEFINE_RATELIMIT_STATE(_rs, DEFAULT_RATELIMIT_INTERVAL, \
+					      DEFAULT_RATELIMIT_BURST);        \
+		if (__ratelimit(&_rs))                                         \
+			printk(fmt, ##__VA_ARGS__);                            \
+	})
+#define pr_err_ratelimited(fmt, ...) printk_ratelimited(KERN_ERR pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn_ratelimited(fmt, ...) printk_ratelimited(KERN_WARNING pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_notice_ratelimited(fmt, ...) printk_ratelimited(KERN_NOTICE pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info_ratelimited(fmt, ...) printk_ratelimited(KERN_INFO pr_fmt(fmt), ##__VA_ARGS__)
 
 #endif
