@@ -184,6 +184,10 @@ int fbmem_errors(const char *dev, FILE *out)
 		      "EINVAL");
 	err |= expect(out, "shared writable mmap of a read-only open",
 		      u_mmap(4096, PROT_READ | PROT_WRITE, MAP_SHARED, rd, 0), "EACCES");
+	/* Refused by the kernel before the driver is asked. */
+	err |= expect(out, "mmap of length 0", u_mmap(0, PROT_READ, MAP_SHARED, fd, 0), "EINVAL");
+	err |= expect(out, "mmap larger than the user address space",
+		      u_mmap((size_t)1 << 47, PROT_READ, MAP_SHARED, fd, 0), "ENOMEM");
 	v = u_mmap(4096, PROT_READ, MAP_SHARED, fd, 0);
 	if (v == MAP_FAILED)
 		return fail(out, "mmap vram");
