@@ -232,6 +232,51 @@ static void *mmap_error(int err)
 	return (void *)(long)err;
 }
 
+/* Pages of @mm's locked mappings: the kernel's mm->locked_vm, counted. mm->lock held. */
+static unsigned long locked_pages(struct mm_struct *mm)
+{
+	unsigned long n = 0;
+
+	for (struct vm_area_struct *vma = mm->mmap; vma; vma = vma->vm_next)
+		if (vma->vm_flags & VM_LOCKED)
+			n += vma_pages(vma);
+	return n;
+}
+
+/* Mappings the driver owns page by page: never locked, never populated behind its back. */
+#define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+
+/* What the mmap flags ask for: populate at once (MAP_LOCKED, or MAP_POPULATE alone)? */
+static bool wants_populate(int flags)
+{
+	return (flags & MAP_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE;
+}
+
+/*
+ * Fault in [start, end) of @p as a first touch would, up to the first page that raises a
+ * signal: mmap with MAP_POPULATE or MAP_LOCKED. Writable private mappings are written (their
+ * own copy); VM_IO and VM_PFNMAP ones are the driver's business and left alone.
+ */
+static void populate(struct kmm_process *p, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = &p->mm;
+	struct vm_area_struct *vma;
+	struct kmm_process *prev = process_enter(p);
+	int code;
+
+	pthread_rwlock_rdlock(&mm->lock);
+	vma = vma_lookup(mm, start);
+	if (vma && !(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
+		bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+
+		for (unsigned long a = start; a < end && a < vma->vm_end; a += PAGE_SIZE)
+			if (user_fault_in(mm, a, write, &code))
+				break;
+	}
+	pthread_rwlock_unlock(&mm->lock);
+	process_leave(prev);
+}
+
 /* Flags the file and the request allow, or a negative errno. */
 static long mmap_flags(struct file *file, int prot, int flags)
 {
@@ -283,6 +328,8 @@ void *kmm_mmap(struct kmm_process *p, int fd, size_t len, int prot, int flags, o
 		}
 	}
 	vm_flags = mmap_flags(file, prot, flags);
+	if (vm_flags >= 0 && (flags & MAP_LOCKED))
+		vm_flags = cred_can_mlock(p) ? vm_flags | (long)VM_LOCKED : -EPERM;
 	if (vm_flags < 0) {
 		if (file)
 			file_put(file);
@@ -291,6 +338,9 @@ void *kmm_mmap(struct kmm_process *p, int fd, size_t len, int prot, int flags, o
 	fault_handler_take_back();
 
 	pthread_rwlock_wrlock(&mm->lock);
+	err = -EAGAIN;
+	if ((vm_flags & VM_LOCKED) && !cred_mlock_ok(p, locked_pages(mm), len >> PAGE_SHIFT))
+		goto fail;
 	addr = unmapped_area(mm, len);
 	err = -ENOMEM;
 	vma = addr ? vma_alloc(mm, addr, addr + len) : NULL;
@@ -310,8 +360,12 @@ void *kmm_mmap(struct kmm_process *p, int fd, size_t len, int prot, int flags, o
 			goto fail;
 		}
 	}
+	if (vma->vm_flags & VM_SPECIAL)
+		vma->vm_flags &= ~VM_LOCKED;
 	vma_link(mm, vma);
 	pthread_rwlock_unlock(&mm->lock);
+	if (wants_populate(flags))
+		populate(p, addr, addr + len);
 	return (void *)addr;
 fail:
 	pthread_rwlock_unlock(&mm->lock);
@@ -504,6 +558,9 @@ void *kmm_mremap(struct kmm_process *p, void *addr, size_t old_len, size_t new_l
 	} else if (new_len > old_len) {
 		if (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP))
 			err = -EFAULT;
+		else if ((vma->vm_flags & VM_LOCKED) &&
+			 !cred_mlock_ok(p, locked_pages(mm), (new_len - old_len) >> PAGE_SHIFT))
+			err = -EAGAIN;
 		else if (start + old_len == vma->vm_end && new_len <= mm->end - start &&
 			 (!vma->vm_next || vma->vm_next->vm_start >= start + new_len))
 			err = vma_grow(mm, vma, start + new_len);

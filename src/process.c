@@ -60,6 +60,7 @@ struct kmm_process *kmm_process_create(const char *name)
 		return NULL;
 	}
 	strncpy(p->comm, name ? name : "user", sizeof(p->comm) - 1);
+	cred_init(p);
 	pthread_rwlock_init(&p->mm.lock, NULL);
 	pthread_mutex_init(&p->mm.pte_lock, NULL);
 	pthread_mutex_init(&p->files_lock, NULL);

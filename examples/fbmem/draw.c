@@ -123,6 +123,10 @@ static const char *errname(void *p)
 		return "ENOMEM";
 	case EACCES:
 		return "EACCES";
+	case EAGAIN:
+		return "EAGAIN";
+	case EPERM:
+		return "EPERM";
 	default:
 		return "other";
 	}
@@ -218,12 +222,76 @@ int fbmem_errors(const char *dev, FILE *out)
 	return err;
 }
 
+/* The shadow pages the driver's fault handler has supplied so far; @info is user memory. */
+static long shadow_faults(int fd, struct fbmem_info *info)
+{
+	return u_ioctl(fd, FBMEM_IOC_GET_INFO, info) ? -1 : (long)info->shadow_faults;
+}
+
+/* Map @len bytes of @fd at @offset with @flags, and say how many pages mmap itself faulted in. */
+static void *map_counting(FILE *out, const char *what, int fd, size_t len, int flags,
+			  off_t offset)
+{
+	struct fbmem_info *info =
+		u_mmap(4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long before = shadow_faults(fd, info);
+	void *map = u_mmap(len, PROT_READ, MAP_SHARED | flags, fd, offset);
+
+	fprintf(out, "fbmem: %s: %s, %ld faulted in by mmap\n", what, errname(map),
+		shadow_faults(fd, info) - before);
+	u_munmap(info, 4096);
+	return map;
+}
+
+int fbmem_locked(const char *dev, FILE *out)
+{
+	struct rlimit one_page = { 4096, 4096 }, none = { 0, 0 }, more = { 1 << 20, 1 << 20 };
+	off_t last = FBMEM_SHADOW_OFFSET + 62 * 4096;
+	void *m[4];
+	int fd, err = 0;
+
+	fd = u_open(dev, O_RDWR);
+	if (fd < 0)
+		return fail(out, "open");
+	m[0] = map_counting(out, "mmap of 4 shadow pages", fd, 4 * 4096, 0, FBMEM_SHADOW_OFFSET);
+	m[1] = map_counting(out, "the same with MAP_POPULATE", fd, 4 * 4096, MAP_POPULATE,
+			    FBMEM_SHADOW_OFFSET);
+	m[2] = map_counting(out, "the same with MAP_POPULATE|MAP_NONBLOCK", fd, 4 * 4096,
+			    MAP_POPULATE | MAP_NONBLOCK, FBMEM_SHADOW_OFFSET);
+	m[3] = map_counting(out, "MAP_POPULATE of the shadow's last page and 2 past it", fd,
+			    3 * 4096, MAP_POPULATE, last);
+	for (int i = 0; i < 4; i++)
+		if (m[i] != MAP_FAILED)
+			u_munmap(m[i], (i == 3 ? 3 : 4) * 4096);
+	m[0] = map_counting(out, "MAP_LOCKED of 2 shadow pages, as root", fd, 2 * 4096,
+			    MAP_LOCKED, FBMEM_SHADOW_OFFSET);
+	/* From here on an ordinary user, allowed to lock one page. */
+	if (u_setrlimit(RLIMIT_MEMLOCK, &one_page) || u_setuid(65534))
+		return fail(out, "setrlimit and setuid");
+	err |= expect(out, "as a user: MAP_LOCKED of 2 VRAM pages, 1 allowed",
+		      u_mmap(2 * 4096, PROT_READ, MAP_SHARED | MAP_LOCKED, fd, 0), "EAGAIN");
+	m[1] = u_mmap(4096, PROT_READ, MAP_SHARED | MAP_LOCKED, fd, 0);
+	m[2] = u_mmap(4096, PROT_READ, MAP_SHARED | MAP_LOCKED, fd, 0);
+	err |= expect(out, "as a user: MAP_LOCKED of 1 VRAM page", m[1], "mapped");
+	err |= expect(out, "as a user: MAP_LOCKED of 1 more (remapped pages are not counted)",
+		      m[2], "mapped");
+	fprintf(out, "fbmem: as a user: raising RLIMIT_MEMLOCK's hard limit: %s\n",
+		u_setrlimit(RLIMIT_MEMLOCK, &more) ? errname(MAP_FAILED) : "allowed");
+	if (u_setrlimit(RLIMIT_MEMLOCK, &none))
+		return fail(out, "setrlimit 0");
+	err |= expect(out, "as a user: MAP_LOCKED with RLIMIT_MEMLOCK 0",
+		      u_mmap(4096, PROT_READ, MAP_SHARED | MAP_LOCKED, fd, 0), "EPERM");
+	u_close(fd);
+	return err;
+}
+
 #ifndef KMM_USER
 int main(void)
 {
 	int err = fbmem_draw("/dev/" FBMEM_NAME, stdout);
 
 	err |= fbmem_errors("/dev/" FBMEM_NAME, stdout);
+	err |= fbmem_locked("/dev/" FBMEM_NAME, stdout);
 	return err ? 1 : 0;
 }
 #endif

@@ -24,4 +24,12 @@ int fbmem_draw(const char *dev, FILE *out);
  */
 int fbmem_errors(const char *dev, FILE *out);
 
+/*
+ * Map the shadow with MAP_POPULATE and MAP_LOCKED and print how many pages mmap faulted in;
+ * then, as an ordinary user (setuid) with one page of RLIMIT_MEMLOCK, print the answers to
+ * locked mappings of the VRAM. Drops root for good: the caller's last call. Returns 0 when
+ * every errno is the kernel's.
+ */
+int fbmem_locked(const char *dev, FILE *out);
+
 #endif /* DRAW_H */

@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 /* What u_touch() saw: the signal, its si_code and si_addr. */
@@ -75,6 +76,16 @@ static inline void *u_mmap(size_t len, int prot, int flags, int fd, off_t offset
 static inline int u_munmap(void *addr, size_t len)
 {
 	return (int)shim_result(kmm_munmap(shim_process, addr, len));
+}
+
+static inline int u_setrlimit(int resource, const struct rlimit *rlim)
+{
+	return (int)shim_result(kmm_setrlimit(shim_process, resource, rlim));
+}
+
+static inline int u_setuid(unsigned int uid)
+{
+	return (int)shim_result(kmm_setuid(shim_process, uid));
 }
 
 static inline void *u_mremap(void *addr, size_t old_len, size_t new_len, int flags)
@@ -156,6 +167,16 @@ static inline int u_munmap(void *addr, size_t len)
 static inline void *u_mremap(void *addr, size_t old_len, size_t new_len, int flags)
 {
 	return mremap(addr, old_len, new_len, flags);
+}
+
+static inline int u_setrlimit(int resource, const struct rlimit *rlim)
+{
+	return setrlimit(resource, rlim);
+}
+
+static inline int u_setuid(unsigned int uid)
+{
+	return setuid(uid);
 }
 
 /*

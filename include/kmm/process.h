@@ -24,6 +24,7 @@
 
 #include <setjmp.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include "types.h"
 
@@ -171,14 +172,21 @@ long long kmm_lseek(struct kmm_process *p, int fd, long long offset, int whence)
  * @fd: the descriptor
  * @len: bytes, rounded up to pages
  * @prot: PROT_READ / PROT_WRITE / PROT_EXEC, or PROT_NONE
- * @flags: MAP_SHARED or MAP_PRIVATE, optionally MAP_ANONYMOUS
+ * @flags: MAP_SHARED or MAP_PRIVATE, optionally MAP_ANONYMOUS, MAP_POPULATE, MAP_NONBLOCK
+ *         and MAP_LOCKED
  * @offset: offset in the file, page-aligned (becomes vm_pgoff)
  *
- * The driver's mmap sees the new VMA and fills it or leaves it to its fault handler.
+ * The driver's mmap sees the new VMA and fills it or leaves it to its fault handler. With
+ * MAP_LOCKED, or MAP_POPULATE without MAP_NONBLOCK, every page is then faulted in at once, up
+ * to the first that raises a signal (never an error of mmap's); VM_IO and VM_PFNMAP mappings
+ * are left as the driver made them. A locked mapping counts against RLIMIT_MEMLOCK unless the
+ * driver made it VM_IO, VM_PFNMAP, VM_MIXEDMAP or VM_DONTEXPAND, which lose VM_LOCKED.
  * Context: process context, may sleep.
  * Return: the user address, or a negative errno cast to a pointer (see kmm_mmap_err()):
  * -EBADF, -EACCES (shared writable mapping of a file not opened for writing), -ENODEV (no
- * mmap operation), -EINVAL, -ENOMEM (no room in the window), -EOVERFLOW, or the driver's.
+ * mmap operation), -EINVAL, -ENOMEM (no room in the window), -EOVERFLOW, -EPERM
+ * (MAP_LOCKED with RLIMIT_MEMLOCK 0 and no root), -EAGAIN (MAP_LOCKED beyond
+ * RLIMIT_MEMLOCK), or the driver's.
  */
 void *kmm_mmap(struct kmm_process *p, int fd, size_t len, int prot, int flags, off_t offset);
 
@@ -221,9 +229,45 @@ int kmm_mprotect(struct kmm_process *p, void *addr, size_t len, int prot);
  *
  * Return: the mapping's address, or a negative errno as a pointer: -EFAULT (growing a
  * VM_DONTEXPAND or VM_PFNMAP mapping, or no VMA at @addr), -EINVAL (MREMAP_FIXED, bad
- * arguments), -ENOMEM (no room to grow in place and no MREMAP_MAYMOVE, or no room at all).
+ * arguments), -ENOMEM (no room to grow in place and no MREMAP_MAYMOVE, or no room at all),
+ * -EAGAIN (growing a locked mapping beyond RLIMIT_MEMLOCK).
  */
 void *kmm_mremap(struct kmm_process *p, void *addr, size_t old_len, size_t new_len, int flags);
+
+/**
+ * kmm_setuid - change @p's user ID, as setuid() does
+ * @p: the process (new processes run as root, uid 0)
+ * @uid: the new ID; leaving 0 gives up root's capabilities (CAP_IPC_LOCK: lock memory past
+ *       RLIMIT_MEMLOCK; CAP_SYS_RESOURCE: raise a hard limit) for good
+ *
+ * Context: process context.
+ * Return: 0, or -EPERM (not root, and @uid is not the current one).
+ */
+int kmm_setuid(struct kmm_process *p, unsigned int uid);
+
+/**
+ * kmm_setrlimit - set one of @p's resource limits, as setrlimit() does
+ * @p: the process
+ * @resource: RLIMIT_MEMLOCK, the one kmm keeps (the kernel's default: 8 MiB soft and hard)
+ * @rlim: soft limit (checked by mmap with MAP_LOCKED and by mremap growing a locked mapping)
+ *        and hard limit
+ *
+ * Context: process context.
+ * Return: 0, -EINVAL (another resource, or soft above hard) or -EPERM (raising the hard
+ * limit without root).
+ */
+int kmm_setrlimit(struct kmm_process *p, int resource, const struct rlimit *rlim);
+
+/**
+ * kmm_getrlimit - read one of @p's resource limits
+ * @p: the process
+ * @resource: RLIMIT_MEMLOCK
+ * @rlim: receives it
+ *
+ * Context: process context.
+ * Return: 0 or -EINVAL.
+ */
+int kmm_getrlimit(struct kmm_process *p, int resource, struct rlimit *rlim);
 
 /* A thread's recovery point for signals its user accesses raise. */
 struct kmm_user_catch {

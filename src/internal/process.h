@@ -19,6 +19,7 @@
 #define KMM_INTERNAL_PROCESS_H
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <kmm/process.h>
 #include <kmm/mm_user.h>
 #include <kmm/fs.h>
@@ -55,6 +56,8 @@ struct mm_struct {
 struct kmm_process {
 	int pid;
 	char comm[16];
+	unsigned int uid; /* 0 holds every capability (CAP_IPC_LOCK, CAP_SYS_RESOURCE) */
+	struct rlimit memlock; /* RLIMIT_MEMLOCK, bytes */
 	struct mm_struct mm;
 	void *window;
 	size_t window_len;
@@ -74,6 +77,16 @@ KMM_HIDDEN struct kmm_process *process_enter(struct kmm_process *p);
 KMM_HIDDEN void process_leave(struct kmm_process *prev);
 /* Shutdown: every process still alive exits. */
 KMM_HIDDEN void process_exit_all(void);
+
+/* ---- cred.c ---- */
+
+/* A new process's identity and limits: root, with the kernel's default RLIMIT_MEMLOCK. */
+KMM_HIDDEN void cred_init(struct kmm_process *p);
+/* May @p lock memory at all (MAP_LOCKED)? The kernel's can_do_mlock(). */
+KMM_HIDDEN bool cred_can_mlock(const struct kmm_process *p);
+/* May @p have @pages more locked pages than the @locked it has? mlock_future_ok(). */
+KMM_HIDDEN bool cred_mlock_ok(const struct kmm_process *p, unsigned long locked,
+			      unsigned long pages);
 
 /* ---- file.c ---- */
 

@@ -2,7 +2,8 @@
  * The fbmem example end to end: the board loads the driver, draw.c runs as a simulated
  * process and paints the VRAM through remap_pfn_range, the display sees the exact picture
  * (checksum), the shadow mapping is served by the fault handler one page at a time, and bad
- * requests get the errnos a real kernel gives.
+ * requests get the errnos a real kernel gives. (draw.c's whole transcript is compared with the
+ * real kernel's by kernel/fbmem-draw, tests/kernel/against-reference.)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -155,30 +156,6 @@ static void a_process_that_exits_without_cleaning_up_leaks_nothing(void **state)
 	assert_int_equal(fbmem_board_init(), 0);
 }
 
-static void the_error_transcript_is_the_kernels(void **state)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	assert_int_equal(fbmem_errors("/dev/" FBMEM_NAME, out), 0);
-	fclose(out);
-	/* as Linux 6.1 prints it, running the same program on the module */
-	assert_string_equal(text,
-			    "fbmem: mmap longer than the VRAM: EINVAL\n"
-			    "fbmem: mmap at an offset beyond the VRAM: EINVAL\n"
-			    "fbmem: mmap of the shadow starting past its end: EINVAL\n"
-			    "fbmem: shared writable mmap of a read-only open: EACCES\n"
-			    "fbmem: mremap growing the remapped VRAM: EFAULT\n"
-			    "fbmem: mmap of the shadow running past its end: mapped\n"
-			    "fbmem: touching the shadow's last page: no signal\n"
-			    "fbmem: touching the page past the shadow: SIGBUS (BUS_ADRERR) at "
-			    "mapping offset 4196\n"
-			    "fbmem: read() of 300 bytes with 100 mapped: 100\n"
-			    "fbmem: read() into an unmapped buffer: EFAULT\n");
-	free(text);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,8 +163,6 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(the_picture_is_written_as_a_ppm, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_requests_get_the_kernel_errnos, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(the_error_transcript_is_the_kernels, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			a_process_that_exits_without_cleaning_up_leaks_nothing, setup, teardown),

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <cmocka.h>
 
 #include <kmm/kmm.h>
@@ -334,6 +335,90 @@ static void munmap_of_part_of_a_vma_splits_it(void **state)
 	assert_int_equal(vm_closes, 3);
 }
 
+static unsigned long faults_of(struct kmm_process *p)
+{
+	return __atomic_load_n(&p->faults, __ATOMIC_RELAXED);
+}
+
+static void map_populate_faults_every_page_in_at_mmap(void **state)
+{
+	struct kmm_process *p = kmm_process_create("prog");
+	int anon = MAP_PRIVATE | MAP_ANONYMOUS, prot = PROT_READ | PROT_WRITE;
+	unsigned long before = faults_of(p);
+	char *a = kmm_mmap(p, -1, 4 * PAGE_SIZE, prot, anon | MAP_POPULATE, 0);
+
+	assert_int_equal(kmm_mmap_err(a), 0);
+	assert_int_equal(faults_of(p) - before, 4);
+	a[3 * PAGE_SIZE] = 1; /* present and writable already: no fault */
+	assert_int_equal(faults_of(p) - before, 4);
+	before = faults_of(p);
+	a = kmm_mmap(p, -1, 4 * PAGE_SIZE, prot, anon | MAP_POPULATE | MAP_NONBLOCK, 0);
+	assert_int_equal(kmm_mmap_err(a), 0);
+	assert_int_equal(faults_of(p) - before, 0);
+	/* remap_pfn_range mappings are the driver's: nothing to populate */
+	before = faults_of(p);
+	a = kmm_mmap(p, kmm_open(p, "/dev/tdev", O_RDWR), PAGE_SIZE, PROT_READ,
+		     MAP_SHARED | MAP_POPULATE, 0);
+	assert_int_equal(kmm_mmap_err(a), 0);
+	assert_int_equal(faults_of(p) - before, 0);
+	kmm_process_destroy(p);
+}
+
+static void locked_mappings_count_against_rlimit_memlock_without_root(void **state)
+{
+	struct kmm_process *p = kmm_process_create("prog");
+	int anon = MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, prot = PROT_READ | PROT_WRITE;
+	struct rlimit two = { 2 * PAGE_SIZE, 2 * PAGE_SIZE }, got;
+	unsigned long before;
+	char *a, *b;
+
+	/* root locks past any limit */
+	assert_int_equal(kmm_setrlimit(p, RLIMIT_MEMLOCK, &two), 0);
+	a = kmm_mmap(p, -1, 4 * PAGE_SIZE, prot, anon, 0);
+	assert_int_equal(kmm_mmap_err(a), 0);
+	assert_int_equal(kmm_munmap(p, a, 4 * PAGE_SIZE), 0);
+	assert_int_equal(kmm_setuid(p, 1000), 0);
+	assert_int_equal(kmm_setuid(p, 0), -EPERM);
+	before = faults_of(p);
+	a = kmm_mmap(p, -1, PAGE_SIZE, prot, anon, 0);
+	assert_int_equal(kmm_mmap_err(a), 0);
+	assert_int_equal(faults_of(p) - before, 1); /* locked memory is faulted in at once */
+	assert_int_equal(kmm_mmap_err(kmm_mmap(p, -1, 2 * PAGE_SIZE, prot, anon, 0)), -EAGAIN);
+	b = kmm_mmap(p, -1, PAGE_SIZE, prot, anon, 0);
+	assert_int_equal(kmm_mmap_err(b), 0);
+	/* growing a locked mapping is checked too; unmapping gives the room back */
+	assert_int_equal(kmm_mmap_err(kmm_mremap(p, b, PAGE_SIZE, 2 * PAGE_SIZE, MREMAP_MAYMOVE)),
+			 -EAGAIN);
+	assert_int_equal(kmm_munmap(p, a, PAGE_SIZE), 0);
+	assert_int_equal(kmm_mmap_err(kmm_mremap(p, b, PAGE_SIZE, 2 * PAGE_SIZE, MREMAP_MAYMOVE)),
+			 0);
+	/* limits: lowering is free, raising the hard one takes root, 0 forbids locking */
+	two.rlim_max = 4 * PAGE_SIZE;
+	assert_int_equal(kmm_setrlimit(p, RLIMIT_MEMLOCK, &two), -EPERM);
+	two.rlim_cur = 4 * PAGE_SIZE;
+	two.rlim_max = 2 * PAGE_SIZE;
+	assert_int_equal(kmm_setrlimit(p, RLIMIT_MEMLOCK, &two), -EINVAL);
+	assert_int_equal(kmm_setrlimit(p, RLIMIT_NOFILE, &two), -EINVAL);
+	got.rlim_cur = got.rlim_max = 0;
+	assert_int_equal(kmm_setrlimit(p, RLIMIT_MEMLOCK, &got), 0);
+	assert_int_equal(kmm_mmap_err(kmm_mmap(p, -1, PAGE_SIZE, prot, anon, 0)), -EPERM);
+	assert_int_equal(kmm_getrlimit(p, RLIMIT_MEMLOCK, &got), 0);
+	assert_int_equal(got.rlim_max, 0);
+	kmm_process_destroy(p);
+}
+
+static void a_new_process_is_root_with_the_kernels_memlock_limit(void **state)
+{
+	struct kmm_process *p = kmm_process_create("prog");
+	struct rlimit got;
+
+	assert_int_equal(kmm_getrlimit(p, RLIMIT_MEMLOCK, &got), 0);
+	assert_int_equal(got.rlim_cur, 8 << 20);
+	assert_int_equal(got.rlim_max, 8 << 20);
+	assert_int_equal(kmm_setuid(p, 0), 0);
+	kmm_process_destroy(p);
+}
+
 static void shutdown_tears_down_live_processes(void **state)
 {
 	struct kmm_process *p = kmm_process_create("prog");
@@ -353,6 +438,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_process_has_a_pid_a_name_and_an_empty_window,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(map_populate_faults_every_page_in_at_mmap, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			locked_mappings_count_against_rlimit_memlock_without_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_new_process_is_root_with_the_kernels_memlock_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			misc_register_picks_minors_from_127_down_and_makes_the_node, setup,
 			teardown),
