@@ -229,8 +229,7 @@ static long shadow_faults(int fd, struct fbmem_info *info)
 }
 
 /* Map @len bytes of @fd at @offset with @flags, and say how many pages mmap itself faulted in. */
-static void *map_counting(FILE *out, const char *what, int fd, size_t len, int flags,
-			  off_t offset)
+static void *map_counting(FILE *out, const char *what, int fd, size_t len, int flags, off_t offset)
 {
 	struct fbmem_info *info =
 		u_mmap(4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -263,8 +262,8 @@ int fbmem_locked(const char *dev, FILE *out)
 	for (int i = 0; i < 4; i++)
 		if (m[i] != MAP_FAILED)
 			u_munmap(m[i], (i == 3 ? 3 : 4) * 4096);
-	m[0] = map_counting(out, "MAP_LOCKED of 2 shadow pages, as root", fd, 2 * 4096,
-			    MAP_LOCKED, FBMEM_SHADOW_OFFSET);
+	m[0] = map_counting(out, "MAP_LOCKED of 2 shadow pages, as root", fd, 2 * 4096, MAP_LOCKED,
+			    FBMEM_SHADOW_OFFSET);
 	/* From here on an ordinary user, allowed to lock one page. */
 	if (u_setrlimit(RLIMIT_MEMLOCK, &one_page) || u_setuid(65534))
 		return fail(out, "setrlimit and setuid");
@@ -273,8 +272,8 @@ int fbmem_locked(const char *dev, FILE *out)
 	m[1] = u_mmap(4096, PROT_READ, MAP_SHARED | MAP_LOCKED, fd, 0);
 	m[2] = u_mmap(4096, PROT_READ, MAP_SHARED | MAP_LOCKED, fd, 0);
 	err |= expect(out, "as a user: MAP_LOCKED of 1 VRAM page", m[1], "mapped");
-	err |= expect(out, "as a user: MAP_LOCKED of 1 more (remapped pages are not counted)",
-		      m[2], "mapped");
+	err |= expect(out, "as a user: MAP_LOCKED of 1 more (remapped pages are not counted)", m[2],
+		      "mapped");
 	fprintf(out, "fbmem: as a user: raising RLIMIT_MEMLOCK's hard limit: %s\n",
 		u_setrlimit(RLIMIT_MEMLOCK, &more) ? errname(MAP_FAILED) : "allowed");
 	if (u_setrlimit(RLIMIT_MEMLOCK, &none))

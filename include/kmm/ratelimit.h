@@ -29,8 +29,10 @@ struct ratelimit_state {
 	unsigned long flags;
 };
 
-#define RATELIMIT_STATE_INIT(name, interval_init, burst_init) \
-	{ .interval = (interval_init), .burst = (burst_init) }
+#define RATELIMIT_STATE_INIT(name, interval_init, burst_init)      \
+	{                                                          \
+		.interval = (interval_init), .burst = (burst_init) \
+	}
 #define DEFINE_RATELIMIT_STATE(name, interval_init, burst_init) \
 	struct ratelimit_state name = RATELIMIT_STATE_INIT(name, interval_init, burst_init)
 
