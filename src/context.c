@@ -1,6 +1,7 @@
 /*
  * context.c - the calling thread's execution context: preempt count, interrupt state, CPU,
- * pid and name; and might_sleep(), which reports a sleeping call made in atomic context.
+ * pid and name; might_sleep(), which reports a sleeping call made in atomic context; and
+ * the scheduler's own check where a thread really blocks ("scheduling while atomic").
  *
  * Each field belongs to its thread; no locks. The transitions between preemptible and atomic
  * (preempt count leaving or reaching zero, interrupts going off or on) are where the thread
@@ -42,18 +43,30 @@ void preempt_count_add(unsigned int val)
 	t->preempt_count += val;
 }
 
+/* Would taking @val from @count go below zero, in all or in its preemption depth alone? */
+static bool underflows(unsigned int count, unsigned int val)
+{
+	return val > count || (val <= PREEMPT_MASK && !(count & PREEMPT_MASK));
+}
+
 void preempt_count_sub(unsigned int val)
 {
 	struct kmm_thread *t = thread_current();
 
-	if (t->preempt_count < val) {
+	if (__builtin_expect(underflows(t->preempt_count, val), 0)) {
+		/* An unlock whose count the scheduler already reset: nothing left to undo. */
+		if (!underflows(t->preempt_debt, val)) {
+			t->preempt_debt -= val;
+			return;
+		}
 		report_start("preempt_underflow",
 			     "WARNING: CPU: %u PID: %d preempt count underflow", t->cpu, t->pid);
 		report_add("preempt_count: %x, subtracting: %x", t->preempt_count, val);
 		report_add_task();
 		report_add_stack();
 		report_finish();
-		val = t->preempt_count;
+		/* Repair: never below zero, and leave the other fields alone. */
+		val = val > t->preempt_count ? t->preempt_count : 0;
 	}
 	t->preempt_count -= val;
 	if (t->preempt_count == 0 && !t->irqs_disabled && t->cpu_held && t->role != THREAD_HARDIRQ)
@@ -185,6 +198,43 @@ bool __might_sleep(const char *file, int line)
 	report_add_stack();
 	report_finish();
 	return true;
+}
+
+/* The scheduler's report: "BUG: scheduling while atomic: COMM/PID/COUNT". */
+static void report_scheduling_while_atomic(struct kmm_thread *t)
+{
+	/* The count as the scheduler sees it, with the preemption it disables for itself. */
+	report_start("scheduling_while_atomic", "BUG: scheduling while atomic: %s/%d/0x%08x",
+		     t->comm, t->pid, t->preempt_count + PREEMPT_OFFSET);
+	report_add("Modules linked in:"); /* a driver is linked into the program, never loaded */
+	report_add_task();
+	report_add_stack();
+	report_finish();
+}
+
+void context_schedule(void)
+{
+	struct kmm_thread *t = thread_current();
+
+	/* Interrupt side: no task to switch away from; report once per callback, sleep in place. */
+	if (t->role != THREAD_TASK ||
+	    (t->preempt_count & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET))) {
+		if (t->preempt_count && !t->sched_reported) {
+			report_scheduling_while_atomic(t);
+			t->sched_reported = true;
+		}
+		return;
+	}
+	if (t->preempt_count) {
+		report_scheduling_while_atomic(t);
+		t->preempt_debt += t->preempt_count;
+		t->preempt_count = 0;
+		if (t->cpu_held && !t->irqs_disabled)
+			cpu_leave(t);
+	}
+	/* schedule() comes back with interrupts on, whatever they were before. */
+	if (t->irqs_disabled)
+		local_irq_enable();
 }
 
 unsigned int kmm_this_cpu_checked(const char *what, const char *file, int line)

@@ -271,6 +271,7 @@ void cpu_shutdown(void)
 		cpu_leave(t);
 	}
 	t->preempt_count = 0;
+	t->preempt_debt = 0;
 	t->irqs_disabled = false;
 	pthread_mutex_lock(&start_lock);
 	for (unsigned int i = 0; i < KMM_MAX_CPUS; i++) {

@@ -2,15 +2,17 @@
  * delay.c - busy delays and plain sleeps.
  *
  * The busy forms poll CLOCK_MONOTONIC (they must not sleep: atomic callers use them); the
- * sleeps check might_sleep() at entry, then nanosleep() the whole interval.
+ * sleeps nanosleep() the whole interval. Like the kernel's, the sleeps have no might_sleep():
+ * they always block, so what checks them is the scheduler's own "scheduling while atomic"
+ * (context_schedule()), which also resets the preempt count as the kernel's scheduler does.
  * Context: see kmm/delay.h.
  */
 #include <errno.h>
 #include <time.h>
 
 #include <kmm/delay.h>
-#include <kmm/context.h>
 #include "internal/cpu.h"
+#include "internal/thread.h"
 
 static long long now_ns(void)
 {
@@ -43,13 +45,13 @@ static void sleep_us(unsigned long long us)
 	struct timespec ts = { .tv_sec = (time_t)(us / 1000000),
 			       .tv_nsec = (long)(us % 1000000) * 1000 };
 
+	context_schedule();
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
 }
 
 void msleep(unsigned int ms)
 {
-	might_sleep();
 	sleep_us((unsigned long long)ms * 1000);
 }
 
@@ -61,18 +63,21 @@ unsigned long msleep_interruptible(unsigned int ms)
 
 void ssleep(unsigned int seconds)
 {
-	might_sleep();
 	sleep_us((unsigned long long)seconds * 1000000);
 }
 
 void usleep_range(unsigned long min, unsigned long max)
 {
-	might_sleep();
 	sleep_us(min);
 }
 
+/* The kernel's choice: spin for the shortest waits, sleep for the others. */
 void fsleep(unsigned long us)
 {
-	might_sleep();
-	sleep_us(us);
+	if (us <= 10)
+		udelay(us);
+	else if (us <= 20000)
+		usleep_range(us, 2 * us);
+	else
+		msleep((unsigned int)((us + 999) / 1000));
 }

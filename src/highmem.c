@@ -39,6 +39,7 @@
 #include "internal/machine.h"
 #include "internal/options.h"
 #include "internal/report.h"
+#include "internal/thread.h"
 #include "internal/zone.h"
 
 #define PKMAP_HASH_BITS 11
@@ -187,6 +188,7 @@ start:
 		if (--count)
 			continue;
 		pkmap_waiters++;
+		context_schedule();
 		pthread_cond_wait(&pkmap_wait, &kmap_lock);
 		pkmap_waiters--;
 		/* Somebody else may have mapped our page meanwhile. */

@@ -173,6 +173,9 @@ bool deferred_check_leak(struct kmm_thread *t, const char *what, void *fn, unsig
 {
 	char name[128];
 
+	/* What the scheduler forgave or reported belongs to the callback that just returned. */
+	t->preempt_debt = 0;
+	t->sched_reported = false;
 	if (t->preempt_count == count && !t->nr_held && t->irqs_disabled == irqs_off)
 		return false;
 	lockdep_format_ip(name, sizeof(name), fn);

@@ -21,6 +21,7 @@
 #include <kmm/mempool.h>
 #include <kmm/page_alloc.h>
 #include <kmm/slab.h>
+#include "internal/thread.h"
 
 #define WAIT_SECONDS 5
 
@@ -167,6 +168,7 @@ static void wait_for_free(mempool_t *pool)
 
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += WAIT_SECONDS;
+	context_schedule();
 	pthread_cond_timedwait(&pool->wait, &pool->lock, &until);
 }
 

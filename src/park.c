@@ -8,6 +8,10 @@
  * broadcasts under the bucket lock, or the sleeper sees the new value and does not sleep.
  * Words sharing a bucket cause only spurious wake-ups, which every caller loops over.
  *
+ * park_wait is where the blocking primitives call the kernel's schedule(): before it sleeps it
+ * runs the scheduler's check (context_schedule(): "scheduling while atomic"), outside the
+ * bucket lock, and only when the word says it will sleep.
+ *
  * Lock order: a bucket lock is a leaf. Context: park_wait only where sleeping is allowed (the
  * callers check with might_sleep first); park_wake from any context.
  */
@@ -15,6 +19,7 @@
 #include <pthread.h>
 
 #include "internal/park.h"
+#include "internal/thread.h"
 
 #define PARK_BUCKETS 64
 
@@ -64,6 +69,9 @@ int park_wait(const int *word, int expected, const struct timespec *deadline)
 	struct park_bucket *b = bucket_of(word);
 	int ret = 0;
 
+	if (__atomic_load_n(word, __ATOMIC_SEQ_CST) != expected)
+		return 0;
+	context_schedule();
 	pthread_mutex_lock(&b->lock);
 	__atomic_fetch_add(&b->sleepers, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(word, __ATOMIC_SEQ_CST) == expected) {

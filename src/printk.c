@@ -18,6 +18,59 @@
 #include <kmm/printk.h>
 #include "internal/zone.h"
 
+/*
+ * A zero printed with '#' and x or X: the kernel keeps the prefix ("0x0") where C drops it.
+ * @f is the whole conversion ("%#010lx"); flags, width and precision are honoured.
+ */
+static void put_hex_zero(FILE *out, const char *f, char conv)
+{
+	const char *s = f + 1;
+	bool left = false, zeros = false, has_prec = false;
+	int width = 0, prec = 1, len, pad;
+
+	for (; *s && strchr("-+ #0", *s); s++) {
+		left |= *s == '-';
+		zeros |= *s == '0';
+	}
+	width = atoi(s);
+	while (*s >= '0' && *s <= '9')
+		s++;
+	if (*s == '.') {
+		has_prec = true;
+		prec = atoi(s + 1);
+	}
+	len = 2 + prec;
+	pad = width > len ? width - len : 0;
+	if (!left && !(zeros && !has_prec))
+		fprintf(out, "%*s", pad, "");
+	fputs(conv == 'X' ? "0X" : "0x", out);
+	if (!left && zeros && !has_prec)
+		prec += pad;
+	fprintf(out, "%0*d", prec, 0);
+	if (left)
+		fprintf(out, "%*s", pad, "");
+}
+
+/* Take an unsigned integer argument of length modifier @lmod (as put_conversion() names it). */
+static unsigned long long hex_arg(va_list *args, int lmod)
+{
+	switch (lmod) {
+	case 'l':
+	case 'z':
+	case 't':
+		return va_arg(*args, unsigned long);
+	case 'L':
+	case 'j':
+		return va_arg(*args, unsigned long long);
+	case 'H':
+		return (unsigned char)va_arg(*args, unsigned int);
+	case 'h':
+		return (unsigned short)va_arg(*args, unsigned int);
+	default:
+		return va_arg(*args, unsigned int);
+	}
+}
+
 /* Print one ordinary conversion @spec (from '%' to the conversion letter) consuming its argument. */
 static void put_conversion(FILE *out, const char *spec, size_t len, va_list *args)
 {
@@ -46,6 +99,19 @@ static void put_conversion(FILE *out, const char *spec, size_t len, va_list *arg
 		case 'j':
 			lmod = spec[i];
 			break;
+		}
+	}
+	if ((conv == 'x' || conv == 'X') && strchr(f, '#')) {
+		va_list peek;
+		bool zero;
+
+		va_copy(peek, *args);
+		zero = hex_arg(&peek, lmod) == 0;
+		va_end(peek);
+		if (zero) {
+			hex_arg(args, lmod);
+			put_hex_zero(out, f, conv);
+			return;
 		}
 	}
 	switch (conv) {

@@ -4,7 +4,8 @@
  * A queue is a sequence number: sleepers park on it (park.c) with the value they read before
  * testing their condition, and every wake-up increments it and wakes the word. The
  * prepare_to_wait()/schedule() pattern keeps the prepared queue and the calling thread's task
- * state in thread-local variables. Sleeps are measured on the host's monotonic clock.
+ * state in thread-local variables. Sleeps are measured on the host's monotonic clock. Every
+ * sleep runs the scheduler's atomic check (context_schedule(), here or in park_wait()).
  * Context: sleeping calls in process context; wake-ups from any.
  */
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <kmm/wait.h>
 #include <kmm/jiffies.h>
 #include "internal/park.h"
+#include "internal/thread.h"
 
 static __thread int task_state;
 static __thread struct wait_queue_entry *prepared;
@@ -101,7 +103,8 @@ long schedule_timeout(long timeout)
 	struct wait_queue_entry *w = prepared;
 	long left;
 
-	might_sleep();
+	/* As the kernel's: no might_sleep(), but schedule()'s check even when it returns at once. */
+	context_schedule();
 	if (task_state == TASK_RUNNING) {
 		sched_yield();
 		return timeout;

@@ -276,6 +276,7 @@ static bool wait_idle(struct work_struct *work, bool cancel, bool *was_pending)
 			busy = wq->workers[i].current == work;
 		if (!busy)
 			break;
+		context_schedule();
 		pthread_cond_wait(&wq->idle, &wq->lock);
 		waited = true;
 	}
@@ -365,6 +366,7 @@ void flush_workqueue(struct workqueue_struct *wq)
 			busy = wq->workers[i].current != NULL;
 		if (!busy)
 			break;
+		context_schedule();
 		pthread_cond_wait(&wq->idle, &wq->lock);
 	}
 	pthread_mutex_unlock(&wq->lock);

@@ -2,7 +2,10 @@
  * kmm/delay.h - waiting for a while: busy delays and sleeps.
  *
  * udelay/ndelay/mdelay spin on the host clock and are allowed in atomic context, as in the
- * kernel. msleep, ssleep and usleep_range put the thread to sleep and so check might_sleep().
+ * kernel. msleep, ssleep and usleep_range put the thread to sleep; as in the kernel they have
+ * no might_sleep(), and a call in atomic context gets the scheduler's "BUG: scheduling while
+ * atomic" instead, after which the preempt count is 0 (the kernel's scheduler resets it) and
+ * interrupts are on. fsleep spins up to 10 us, as the kernel's does.
  * Context: the *delay forms: any; the sleeps: process context.
  */
 #ifndef KMM_DELAY_H

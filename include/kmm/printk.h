@@ -16,8 +16,9 @@
  *       as the kernel prints it) and %pGg (a gfp_t, passed by address, named as in the kernel)
  * @args: the arguments @fmt consumes
  *
- * Other %p forms print as plain %p. A leading KERN_<LEVEL> marker ("\001" and a digit) is
- * dropped.
+ * Other %p forms print as plain %p. A zero printed with %#x keeps its prefix ("0x0"), as the
+ * kernel's vsprintf does and C's does not. A leading KERN_<LEVEL> marker ("\001" and a digit)
+ * is dropped.
  *
  * Context: any.
  * Return: the number of bytes written.

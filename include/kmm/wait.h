@@ -143,7 +143,10 @@ void kmm_set_current_state(int state);
  * schedule - sleep until the queue prepared with prepare_to_wait() is woken
  *
  * With no queue prepared (or in TASK_RUNNING) it only yields the host CPU.
- * Context: process context.
+ * Context: process context. Called atomic, it reports "BUG: scheduling while atomic" and
+ * returns with the preempt count reset to 0 and interrupts on, as the kernel's does; the
+ * unlocks still to come are then absorbed, not reported as underflows. Every sleep of a
+ * blocking primitive (mutex, semaphore, completion, wait_event, msleep ...) checks the same.
  */
 void schedule(void);
 

@@ -33,7 +33,14 @@ struct held_lock {
 
 struct kmm_thread {
 	unsigned int preempt_count;
+	/*
+	 * Decrements the scheduler forgave: when a task blocks while atomic, context_schedule()
+	 * moves its preempt count here (the kernel resets it), and the unlocks and
+	 * preempt_enable()s that were still to come are taken from it instead of underflowing.
+	 */
+	unsigned int preempt_debt;
 	bool irqs_disabled;
+	bool sched_reported; /* an interrupt-side callback already had its scheduling report */
 	bool cpu_held; /* owns its CPU (cpu.c): preempt_count != 0 || irqs_disabled, for tasks */
 	unsigned char role; /* enum thread_role */
 	unsigned int cpu;
@@ -75,5 +82,16 @@ static inline gfp_t __gfp_for_context(struct kmm_thread *t, gfp_t gfp, const cha
 }
 
 #define gfp_for_context(t, gfp) __gfp_for_context(t, gfp, __FILE__, __LINE__)
+
+/*
+ * The calling thread is about to block, where the kernel would call schedule() (defined in
+ * context.c). A task that is atomic gets "BUG: scheduling while atomic" and, as the kernel's
+ * scheduler does, its preempt count reset to zero (kept as preempt_debt) and its interrupts
+ * enabled, so it gives back its simulated CPU before it sleeps. An interrupt handler, timer or
+ * tasklet is reported once per callback and keeps its context: it has no task to switch away
+ * from, so it sleeps where it is. Context: any; it may take the report lock and the CPU's
+ * lock (cpu.c), so call it holding no kmm lock those are taken under.
+ */
+KMM_HIDDEN void context_schedule(void);
 
 #endif /* KMM_INTERNAL_THREAD_H */

@@ -33,7 +33,6 @@ static void log_report(const struct kmm_report *report, void *arg)
 
 int main(void)
 {
-	unsigned int left;
 	int err = kmm_boot(NULL);
 
 	if (err) {
@@ -41,24 +40,14 @@ int main(void)
 		return 2;
 	}
 	kmm_report_set_handler(log_report, NULL);
+	kmm_set_current_comm("insmod"); /* the task that runs module_init in the guest */
 	err = kmm_module_init();
 	fflush(stdout);
 	if (err) {
 		fprintf(stderr, "probe_kmm: init: %d\n", err);
 		return 1;
 	}
-	/*
-	 * The probe leaves preemption disabled on purpose: it slept in atomic context, after which
-	 * the kernel's scheduler resets the count. kmm's msleep reports the sleep but does not repair
-	 * the count, so do it here, before the exit function, as the kernel would have by then.
-	 */
-	left = preempt_count();
-	if (left) {
-		fprintf(stderr,
-			"probe_kmm: preempt_count %#x after init, reset as the kernel does\n",
-			left);
-		preempt_count_sub(left);
-	}
+	kmm_set_current_comm("rmmod");
 	kmm_module_exit();
 	fflush(stdout);
 	kmm_shutdown();
