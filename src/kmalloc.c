@@ -43,9 +43,6 @@ static const unsigned char small_class[25] = {
 
 static struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][NR_KMALLOC_CLASSES];
 
-KMM_HIDDEN void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller);
-KMM_HIDDEN void slab_free(struct kmem_cache *s, struct page *page, void *obj, void *caller);
-
 static inline unsigned int size_class(size_t size)
 {
 	if (size <= 192)

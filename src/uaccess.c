@@ -123,7 +123,8 @@ static unsigned long user_copy(void *u, void *k, unsigned long n, bool to_user, 
 		else
 			memcpy(k, (void *)addr, chunk);
 		addr += chunk;
-		k = (char *)k + chunk;
+		if (!zero) /* clear_user has no kernel buffer */
+			k = (char *)k + chunk;
 		n -= chunk;
 	}
 	pthread_rwlock_unlock(&p->mm.lock);
