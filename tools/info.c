@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 
+#include <kmm/dma.h>
 #include <kmm/kmm.h>
 #include <kmm/proc.h>
 #include <kmm/page_alloc.h>
@@ -64,6 +65,8 @@ int cmd_info(const struct kmm_cli *cli)
 	       kmm_layout.at_real_address ? "at the real kernel addresses" :
 					    "moved (the real range is taken on this host)");
 	kmm_print_layout(stdout);
+	printf("\n");
+	kmm_swiotlb_print(stdout);
 	print_upper_areas(stdout);
 	printf("\n/proc/buddyinfo:\n");
 	kmm_proc_buddyinfo(stdout);
