@@ -57,7 +57,8 @@ static inline bool valid_dma_direction(enum dma_data_direction dir)
  * @mask: the highest bus address it can drive
  *
  * A mask is enough when it reaches the whole of ZONE_DMA (or all RAM, if less), so that
- * coherent memory and bounce buffers can be found below it.
+ * coherent memory can be found below it. (Bounce buffers may still lie beyond it: the
+ * swiotlb pool sits at the top of low memory, not in ZONE_DMA.)
  * Context: any.
  * Return: true or false.
  */
