@@ -55,6 +55,7 @@ struct tlb_pool {
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct tlb_pool pool;
+bool swiotlb_present;
 static unsigned long overflow_warned; /* WARN_ONCE in swiotlb_map, per boot */
 
 static phys_addr_t slot_addr(unsigned long i)
@@ -89,6 +90,7 @@ void swiotlb_init(void)
 	phys_addr_t base;
 
 	memset(&pool, 0, sizeof(pool));
+	__atomic_store_n(&swiotlb_present, false, __ATOMIC_RELAXED);
 	if (!wanted_at_boot() || kmm_opts.swiotlb_slots <= 0)
 		return;
 	nslabs = (nslabs + IO_TLB_SEGSIZE - 1) / IO_TLB_SEGSIZE * IO_TLB_SEGSIZE;
@@ -110,11 +112,13 @@ void swiotlb_init(void)
 	/* swiotlb_owns() reads these without the lock. */
 	__atomic_store_n(&pool.start, base, __ATOMIC_RELAXED);
 	__atomic_store_n(&pool.end, base + (phys_addr_t)nslabs * IO_TLB_SIZE, __ATOMIC_RELAXED);
+	__atomic_store_n(&swiotlb_present, true, __ATOMIC_RELAXED);
 }
 
 void swiotlb_exit(void)
 {
 	pthread_mutex_lock(&pool_lock);
+	__atomic_store_n(&swiotlb_present, false, __ATOMIC_RELAXED);
 	free(pool.orig);
 	free(pool.nslots);
 	free(pool.busy);
@@ -122,18 +126,6 @@ void swiotlb_exit(void)
 	__atomic_store_n(&pool.end, 0, __ATOMIC_RELAXED);
 	memset(&pool, 0, sizeof(pool));
 	pthread_mutex_unlock(&pool_lock);
-}
-
-bool swiotlb_active(void)
-{
-	return __atomic_load_n(&pool.end, __ATOMIC_RELAXED) != 0;
-}
-
-bool swiotlb_force_bounce(void)
-{
-	return (__atomic_load_n(&kmm_opts.swiotlb, __ATOMIC_RELAXED) == SWIOTLB_FORCE ||
-		__atomic_load_n(&kmm_opts.swiotlb_force, __ATOMIC_RELAXED)) &&
-	       swiotlb_active();
 }
 
 /* First index of @n free slots inside one segment, from the hint on; -1 if none. */

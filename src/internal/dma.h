@@ -58,11 +58,22 @@ KMM_HIDDEN void swiotlb_init(void);
 /* Forget the pool (shutdown: its pages go with the machine). */
 KMM_HIDDEN void swiotlb_exit(void);
 
+/* Whether the machine has a pool: set at boot, cleared at shutdown, read on every map. */
+extern KMM_HIDDEN bool swiotlb_present;
+
 /* There is a pool (the kernel's is_swiotlb_active). Any context. */
-KMM_HIDDEN bool swiotlb_active(void);
+static inline bool swiotlb_active(void)
+{
+	return __atomic_load_n(&swiotlb_present, __ATOMIC_RELAXED);
+}
 
 /* Every streaming mapping bounces (swiotlb=force, with a pool). Any context. */
-KMM_HIDDEN bool swiotlb_force_bounce(void);
+static inline bool swiotlb_force_bounce(void)
+{
+	return __builtin_expect(swiotlb_active(), 0) &&
+	       (__atomic_load_n(&kmm_opts.swiotlb, __ATOMIC_RELAXED) == SWIOTLB_FORCE ||
+		__atomic_load_n(&kmm_opts.swiotlb_force, __ATOMIC_RELAXED));
+}
 
 /* ------------------------------------------------------------------ dma_debug.c */
 
