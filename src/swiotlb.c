@@ -51,6 +51,7 @@ struct tlb_pool {
 	unsigned int *nslots;
 	unsigned char *busy;
 	unsigned long bounced, full;
+	bool announced; /* the kernel's boot log shows it (see kmm_swiotlb_print) */
 };
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -109,6 +110,10 @@ void swiotlb_init(void)
 		return;
 	}
 	pool.nslabs = nslabs;
+	/* arm32 prints it whenever it exists (SWIOTLB_VERBOSE); x86's pci_iommu_init only when
+	 * x86_swiotlb_enable is set, which swiotlb=force alone does not do. */
+	pool.announced = strncmp(kmm_layout.profile, "x86", 3) != 0 || kmm_machine.swiotlb_needed ||
+			 kmm_opts.swiotlb == SWIOTLB_ON;
 	/* swiotlb_owns() reads these without the lock. */
 	__atomic_store_n(&pool.start, base, __ATOMIC_RELAXED);
 	__atomic_store_n(&pool.end, base + (phys_addr_t)nslabs * IO_TLB_SIZE, __ATOMIC_RELAXED);
@@ -288,7 +293,15 @@ void kmm_swiotlb_print(FILE *out)
 
 	kmm_swiotlb_info(&info);
 	if (!info.active) {
-		fprintf(out, "software IO TLB: none (streaming maps a device cannot reach fail)\n");
+		fprintf(out, "kmm: no swiotlb pool (streaming maps a device cannot reach fail)\n");
+		return;
+	}
+	if (!pool.announced) {
+		fprintf(out,
+			"kmm: swiotlb pool at [mem 0x%0*llx-0x%0*llx] (%luMB), not in the kernel's "
+			"log (x86 announces it only for RAM above 4 GiB or iommu=soft)\n",
+			w, (unsigned long long)info.start, w, (unsigned long long)info.end,
+			(info.nslabs * IO_TLB_SIZE) >> 20);
 		return;
 	}
 	if (strncmp(kmm_layout.profile, "x86", 3) == 0)

@@ -414,9 +414,10 @@ void kmm_swiotlb_info(struct kmm_swiotlb_info *info);
  * kmm_swiotlb_print - what the kernel's boot log says about the pool
  * @out: where to print
  *
- * With a pool, the kernel's lines ("software IO TLB: mapped [mem 0x...-0x...] (2MB)", after
- * x86's "PCI-DMA: Using software bounce buffering for IO (SWIOTLB)"); without one, where the
- * kernel prints nothing, kmm's own "software IO TLB: none (...)".
+ * Where the kernel logs the pool, its lines ("software IO TLB: mapped [mem 0x...-0x...]
+ * (2MB)", after x86's "PCI-DMA: Using software bounce buffering for IO (SWIOTLB)");
+ * where it logs nothing (no pool; swiotlb=force alone on x86), one line of kmm's own,
+ * starting "kmm: ", saying whether there is a pool and where.
  * Context: any.
  */
 void kmm_swiotlb_print(FILE *out);

@@ -314,7 +314,7 @@ static void ram_below_4g_gets_no_pool(void **state)
 	assert_int_equal(info.start, 0);
 	assert_int_equal(info.end, 0);
 	assert_string_equal(text,
-			    "software IO TLB: none (streaming maps a device cannot reach fail)\n");
+			    "kmm: no swiotlb pool (streaming maps a device cannot reach fail)\n");
 	free(text);
 }
 
@@ -508,11 +508,17 @@ static void force_bounces_every_streaming_mapping(void **state)
 	struct device *pci = &devs[0];
 	unsigned char *low = kmalloc(64, GFP_KERNEL | GFP_DMA);
 	unsigned char *buf = kmalloc(64, GFP_KERNEL);
+	char *text = kmm_test_text(kmm_swiotlb_print);
 	struct scatterlist sg;
 	dma_addr_t a, b;
 
 	assert_true(pool_info().active);
 	assert_true(pool_info().force);
+	/* x86's pci_iommu_init announces no pool that only swiotlb=force asked for. */
+	assert_string_equal(text, "kmm: swiotlb pool at [mem 0x37e00000-0x38000000] (2MB), not in "
+				  "the kernel's log (x86 announces it only for RAM above 4 GiB or "
+				  "iommu=soft)\n");
+	free(text);
 	a = dma_map_single(pci, low, 64, DMA_TO_DEVICE);
 	b = dma_map_single(pci, buf, 64, DMA_TO_DEVICE);
 	assert_false(dma_mapping_error(pci, a));
@@ -574,6 +580,7 @@ static void x86_32_with_4g_ending_at_4g_gets_no_pool(void **state)
 static void arm32_sets_a_pool_up_when_ram_reaches_past_zone_dma(void **state)
 {
 	struct kmm_swiotlb_info info;
+	char *text;
 
 	/* 256 MiB at 0x60000000: max_pfn beyond arm_dma_pfn_limit (16 MiB of ZONE_DMA). */
 	assert_int_equal(boot_with("arm32", 256 * MiB, NULL), 0);
@@ -581,6 +588,11 @@ static void arm32_sets_a_pool_up_when_ram_reaches_past_zone_dma(void **state)
 	assert_true(info.active);
 	assert_int_equal(info.end, 0x60000000ULL + 256 * MiB);
 	assert_int_equal(info.start, info.end - 2 * MiB);
+	/* mem_init asks for SWIOTLB_VERBOSE; an LPAE phys_addr_t prints 16 digits. */
+	text = kmm_test_text(kmm_swiotlb_print);
+	assert_string_equal(text, "software IO TLB: mapped [mem 0x000000006fe00000-"
+				  "0x0000000070000000] (2MB)\n");
+	free(text);
 	kmm_shutdown();
 	/* 1 GiB: the pool tops low memory (768 MiB), not RAM. */
 	assert_int_equal(boot_with("arm32", 1 * GiB, NULL), 0);
