@@ -2,8 +2,8 @@
  * dma.c - DMA masks and coherent memory.
  *
  * Bus addresses equal physical addresses on every kmm profile. A mask is supported when it
- * reaches the top of ZONE_DMA (or of RAM, if that is lower): then coherent memory and the
- * swiotlb pool can always be found below it. Coherent memory comes from the zone the coherent
+ * reaches the top of ZONE_DMA (or of RAM, if that is lower): then coherent memory can always
+ * be found below it (the swiotlb pool, placed in low memory at boot, may still lie beyond it). Coherent memory comes from the zone the coherent
  * mask needs (the kernel's dma-direct choice: GFP_DMA for masks below ZONE_DMA32's end,
  * GFP_DMA32 below 4 GiB where that zone exists, else any low memory), falling back to
  * ZONE_DMA when a block lands above the mask. It is whole pages, zeroed, in the linear map.
@@ -57,6 +57,30 @@ void dma_report_dev(const char *id, struct device *dev, const char *fmt, ...)
 	report_finish();
 }
 
+bool dma_once_per_boot(unsigned long *flag)
+{
+	unsigned long gen = __atomic_load_n(&kmm_machine.generation, __ATOMIC_RELAXED);
+
+	return __atomic_exchange_n(flag, gen, __ATOMIC_RELAXED) != gen;
+}
+
+void dma_warn_overflow(const char *id, struct device *dev, const char *what, dma_addr_t addr,
+		       size_t size, const char *where)
+{
+	char label[96];
+
+	report_start(id, "------------[ cut here ]------------");
+	report_add("%s: %s 0x%0*llx+%zu overflow (mask %llx, bus limit %llx).",
+		   dma_dev_label(dev, label, sizeof(label)), what,
+		   2 * (int)kmm_machine.dma_addr_bytes, (unsigned long long)addr, size,
+		   (unsigned long long)dma_dev_limit(dev), 0ULL);
+	report_add("WARNING: CPU: %u PID: %d at %s", smp_processor_id(), kmm_current_pid(), where);
+	report_add_task();
+	report_add_stack();
+	report_add("---[ end trace 0000000000000000 ]---");
+	report_finish();
+}
+
 bool dma_supported(struct device *dev, u64 mask)
 {
 	return mask >= dma_zone_end() - 1;
@@ -67,8 +91,6 @@ int dma_set_mask(struct device *dev, u64 mask)
 	if (!dev || !dev->dma_mask || !dma_supported(dev, mask))
 		return -EIO;
 	*dev->dma_mask = mask;
-	if (mask < ram_end() - 1)
-		(void)swiotlb_prepare(GFP_KERNEL);
 	return 0;
 }
 

@@ -3,9 +3,9 @@
  * allocation, and the kernel's reports when a driver's calls do not match it.
  *
  * Data: a hash table of entries keyed by bus address (HASH_SIZE buckets of lists). An entry
- * remembers the device, how the memory was mapped (single/page, scatter-gather, coherent),
- * its bus address, size, direction, CPU address (coherent) or sg entry count, and whether
- * dma_mapping_error() has been called for it. Unmaps and frees look up the exact (device,
+ * remembers the device, how the memory was mapped (single/page, scatter-gather, coherent,
+ * resource), its bus address, size, direction, CPU address (coherent) or sg entry count, and
+ * whether dma_mapping_error() has been called for it. Unmaps and frees look up the exact (device,
  * address) entry; syncs look up the entry containing the address.
  *
  * Unlike the kernel, which prints only the first error unless told otherwise, every error
@@ -53,6 +53,7 @@ static const char *const type_name[] = {
 	[DMA_DEBUG_SINGLE] = "single",
 	[DMA_DEBUG_SG] = "scather-gather",
 	[DMA_DEBUG_COHERENT] = "coherent",
+	[DMA_DEBUG_RESOURCE] = "resource",
 };
 
 static const char *const dir_name[] = {

@@ -1,12 +1,15 @@
 /*
- * dma_map.c - streaming DMA mappings: single buffers, pages and scatterlists, and the syncs
- * that move ownership between CPU and device.
+ * dma_map.c - streaming DMA mappings: single buffers, pages, scatterlists and MMIO resources,
+ * and the syncs that move ownership between CPU and device.
  *
- * A buffer the device reaches is mapped in place (its bus address is its physical address);
- * one it cannot reach, or every buffer with swiotlb_force, is bounced through swiotlb.c.
- * Memory that is not in the linear map (vmalloc, a stack, a host pointer) has no single
- * physical address and is refused. With dma_debug on, every call is checked against the
- * mapping table in dma_debug.c.
+ * The rules are dma-direct's in Linux 6.1. With swiotlb=force every buffer bounces through
+ * swiotlb.c. Otherwise a buffer the device reaches is mapped in place (its bus address is its
+ * physical address); one it cannot reach bounces if the machine has a pool, and fails with
+ * the WARN_ONCE "DMA addr ... overflow" if it has none. That WARN_ONCE is inlined twice in the
+ * kernel (dma_map_page_attrs and dma_direct_map_sg), so each of the two paths here keeps its
+ * own once-per-boot flag. MMIO resources are never bounced. Memory that is not in the linear
+ * map (vmalloc, a stack, a host pointer) has no single physical address and is refused. With
+ * dma_debug on, every call is checked against the mapping table in dma_debug.c.
  *
  * No locks of its own. Context: any; nothing here sleeps.
  */
@@ -18,13 +21,25 @@
 #include "internal/dma.h"
 #include "internal/report.h"
 
-/* Map [phys, phys+size) for @dev without telling dma-debug. */
+/* The once flags of the kernel's two inlined copies of dma_direct_map_page. */
+static unsigned long page_overflow_warned, sg_overflow_warned;
+static unsigned long resource_overflow_warned;
+
+/* Map [phys, phys+size) for @dev without telling dma-debug; @warned and @where name the
+ * calling path's WARN_ONCE. */
 static dma_addr_t map_phys(struct device *dev, phys_addr_t phys, size_t size,
-			   enum dma_data_direction dir, unsigned long attrs)
+			   enum dma_data_direction dir, unsigned long attrs, unsigned long *warned,
+			   const char *where)
 {
-	if (__builtin_expect(kmm_opts.swiotlb_force != 0, 0) || !dma_capable(dev, phys, size))
+	if (__builtin_expect(swiotlb_force_bounce(), 0))
 		return swiotlb_map(dev, phys, size, dir, attrs);
-	return phys;
+	if (__builtin_expect(dma_capable(dev, phys, size), 1))
+		return phys;
+	if (swiotlb_active())
+		return swiotlb_map(dev, phys, size, dir, attrs);
+	if (dma_once_per_boot(warned))
+		dma_warn_overflow("dma_overflow", dev, "DMA addr", phys, size, where);
+	return DMA_MAPPING_ERROR;
 }
 
 static void unmap_addr(dma_addr_t addr, size_t size, enum dma_data_direction dir,
@@ -49,7 +64,8 @@ dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page, size_t offs
 
 	if (bad_direction(dev, dir))
 		return DMA_MAPPING_ERROR;
-	addr = map_phys(dev, page_to_phys(page) + offset, size, dir, attrs);
+	addr = map_phys(dev, page_to_phys(page) + offset, size, dir, attrs, &page_overflow_warned,
+			"kernel/dma/direct.h dma_map_page_attrs");
 	if (dma_debug_on() && addr != DMA_MAPPING_ERROR) {
 		struct dma_debug_ref ref = { .dev = dev,
 					     .type = DMA_DEBUG_SINGLE,
@@ -112,6 +128,47 @@ void dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size,
 	unmap_addr(addr, size, dir, attrs);
 }
 
+dma_addr_t dma_map_resource(struct device *dev, phys_addr_t phys_addr, size_t size,
+			    enum dma_data_direction dir, unsigned long attrs)
+{
+	(void)attrs;
+	if (bad_direction(dev, dir))
+		return DMA_MAPPING_ERROR;
+	if (!dma_capable(dev, phys_addr, size)) {
+		/* dev_err_once, then WARN_ON_ONCE: one report, once per boot. */
+		if (dma_once_per_boot(&resource_overflow_warned))
+			dma_warn_overflow("dma_overflow", dev, "DMA addr", phys_addr, size,
+					  "kernel/dma/direct.c dma_direct_map_resource");
+		return DMA_MAPPING_ERROR;
+	}
+	if (dma_debug_on()) {
+		struct dma_debug_ref ref = { .dev = dev,
+					     .type = DMA_DEBUG_RESOURCE,
+					     .dev_addr = phys_addr,
+					     .size = size,
+					     .dir = dir };
+
+		dma_debug_add(&ref);
+	}
+	return phys_addr;
+}
+
+void dma_unmap_resource(struct device *dev, dma_addr_t addr, size_t size,
+			enum dma_data_direction dir, unsigned long attrs)
+{
+	(void)attrs;
+	if (dma_debug_on()) {
+		struct dma_debug_ref ref = { .dev = dev,
+					     .type = DMA_DEBUG_RESOURCE,
+					     .dev_addr = addr,
+					     .size = size,
+					     .dir = dir },
+				     rec;
+
+		dma_debug_remove(&ref, &rec);
+	}
+}
+
 int dma_mapping_error(struct device *dev, dma_addr_t dma_addr)
 {
 	if (dma_debug_on())
@@ -157,7 +214,9 @@ int dma_map_sg_attrs(struct device *dev, struct scatterlist *sg, int nents,
 		return 0;
 	for_each_sg(sg, s, nents, i)
 	{
-		s->dma_address = map_phys(dev, sg_phys(s), s->length, dir, attrs);
+		s->dma_address =
+			map_phys(dev, sg_phys(s), s->length, dir, attrs, &sg_overflow_warned,
+				 "kernel/dma/direct.h dma_direct_map_sg");
 		if (s->dma_address == DMA_MAPPING_ERROR) {
 			struct scatterlist *u;
 			int j;

@@ -3,8 +3,9 @@
  *
  * Boot order: options, profile and layout, the kernel window (a PROT_NONE reservation at the
  * profile's real addresses when the host allows), RAM (one sparse memfd), the linear map of
- * low memory into the window, kmm's private view of all RAM, mem_map, the zones and their
- * free lists, the physical resource map. Boot and shutdown are process-context calls made
+ * low memory into the window, kmm's private view of all RAM, mem_map, the swiotlb pool (set
+ * aside for good, as memblock would), the zones and their free lists, the physical resource
+ * map. Boot and shutdown are process-context calls made
  * while no other thread is inside kmm.
  */
 #include <errno.h>
@@ -125,6 +126,46 @@ static int create_ram(void)
 	return os_map_shared(kmm_machine.phys_view, kmm_machine.ram_bytes, fd, 0);
 }
 
+int machine_reserve_low(unsigned long long bytes, phys_addr_t *phys)
+{
+	unsigned long first = kmm_layout.min_pfn + kmm_machine.reserved_pages;
+	unsigned long top = kmm_layout.low_pfn_end, n = (unsigned long)(bytes >> PAGE_SHIFT);
+	unsigned long four_g = (unsigned long)(4ULL << (30 - PAGE_SHIFT));
+	bool moved = true;
+
+	if (top > four_g)
+		top = four_g;
+	if (!n || kmm_machine.nr_boot_reserved == MAX_BOOT_RESERVED)
+		return -ENOMEM;
+	/* Slide the candidate [top - n, top) below every reservation it overlaps. */
+	while (moved) {
+		moved = false;
+		if (top < first + n)
+			return -ENOMEM;
+		for (unsigned int i = 0; i < kmm_machine.nr_boot_reserved; i++) {
+			const struct boot_range *r = &kmm_machine.boot_reserved[i];
+
+			if (r->start_pfn < top && r->end_pfn > top - n) {
+				top = r->start_pfn;
+				moved = true;
+			}
+		}
+	}
+	kmm_machine.boot_reserved[kmm_machine.nr_boot_reserved++] =
+		(struct boot_range){ .start_pfn = top - n, .end_pfn = top };
+	*phys = PFN_PHYS(top - n);
+	return 0;
+}
+
+/* Whether the kernel sets swiotlb up by itself, by the profile's rule. */
+static bool swiotlb_rule_holds(const struct profile *p)
+{
+	if (p->swiotlb_rule == SWIOTLB_IF_ABOVE_DMA_ZONE)
+		return kmm_layout.pfn_end >
+		       (unsigned long)((p->phys_offset + p->dma_limit - 1) >> PAGE_SHIFT);
+	return kmm_layout.pfn_end > (unsigned long)(4ULL << (30 - PAGE_SHIFT));
+}
+
 static void release_all(void)
 {
 	if (mem_map)
@@ -161,6 +202,9 @@ int kmm_boot(const struct kmm_config *config)
 	kmm_machine.ram_bytes = s.mem;
 	kmm_machine.dma_limit = s.profile->dma_limit;
 	kmm_machine.dma32_limit = s.profile->dma32_limit;
+	kmm_machine.dma_addr_bytes = s.profile->dma_addr_bytes;
+	kmm_machine.swiotlb_needed = swiotlb_rule_holds(s.profile);
+	kmm_machine.nr_boot_reserved = 0;
 	kmm_machine.reserved_pages =
 		s.profile->reserve_low ?
 			((unsigned long)kmm_opts.reserve_low_mb << 20) >> PAGE_SHIFT :
@@ -175,6 +219,8 @@ int kmm_boot(const struct kmm_config *config)
 	stats_reset();
 	context_boot();
 	memmap_init();
+	/* Like memblock_alloc_low in mem_init, before the rest of RAM reaches the buddy lists. */
+	swiotlb_init();
 	page_alloc_init();
 	resource_init_ram();
 	/* Without the dispatcher a stray kernel-window access is the host's plain SIGSEGV. */

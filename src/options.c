@@ -17,35 +17,44 @@ struct option_desc {
 	long *value;
 	long def;
 	const char *description;
+	const char *const *names; /* NULL, or a name for each value 0, 1, ... (NULL-ended) */
 };
+
+/* swiotlb=: index == enum kmm_swiotlb_mode. */
+static const char *const swiotlb_names[] = { "auto", "off", "on", "force", NULL };
 
 struct kmm_opts kmm_opts;
 
 static const struct option_desc options[] = {
 	{ "report_abort", &kmm_opts.report_abort, 0,
-	  "abort the process after a report instead of repairing and continuing" },
+	  "abort the process after a report instead of repairing and continuing", NULL },
 	{ "gfp_wait_ms", &kmm_opts.gfp_wait_ms, 1000,
-	  "how long a GFP_KERNEL allocation waits for memory to be freed before it fails" },
+	  "how long a GFP_KERNEL allocation waits for memory to be freed before it fails", NULL },
 	{ "pcp_high", &kmm_opts.pcp_high, 96,
-	  "free pages a thread keeps cached per zone and order (orders 0-3)" },
+	  "free pages a thread keeps cached per zone and order (orders 0-3)", NULL },
 	{ "pcp_batch", &kmm_opts.pcp_batch, 32,
-	  "pages moved between a thread's cache and the zone in one go" },
+	  "pages moved between a thread's cache and the zone in one go", NULL },
 	{ "might_sleep_once", &kmm_opts.might_sleep_once, 1,
-	  "report a sleeping call in atomic context once per call site" },
+	  "report a sleeping call in atomic context once per call site", NULL },
 	{ "reserve_low_mb", &kmm_opts.reserve_low_mb, 1,
-	  "MiB of RAM at physical address 0 kept reserved on x86, as firmware areas are" },
+	  "MiB of RAM at physical address 0 kept reserved on x86, as firmware areas are", NULL },
 	{ "vmalloc_debug", &kmm_opts.vmalloc_debug, 0,
-	  "unmap vfree'd areas and kunmap'd highmem slots at once, so a use after free faults" },
+	  "unmap vfree'd areas and kunmap'd highmem slots at once, so a use after free faults",
+	  NULL },
 	{ "slab_hardened", &kmm_opts.slab_hardened, 0,
-	  "store slab free pointers xor-ed with a per-cache secret and their address" },
+	  "store slab free pointers xor-ed with a per-cache secret and their address", NULL },
 	{ "slab_random", &kmm_opts.slab_random, 0,
-	  "hand out the objects of a new slab in a random order" },
+	  "hand out the objects of a new slab in a random order", NULL },
 	{ "dma_debug", &kmm_opts.dma_debug, 0,
-	  "track every DMA mapping and allocation and report DMA-API misuse" },
+	  "track every DMA mapping and allocation and report DMA-API misuse", NULL },
+	{ "swiotlb", &kmm_opts.swiotlb, SWIOTLB_AUTO,
+	  "bounce pool at boot: auto (the profile's rule), off, on (iommu=soft), force",
+	  swiotlb_names },
 	{ "swiotlb_slots", &kmm_opts.swiotlb_slots, 1024,
-	  "2 KiB bounce slots in the swiotlb pool (taken from ZONE_DMA on first need)" },
+	  "2 KiB bounce slots in the swiotlb pool (reserved at boot, top-down in low memory)",
+	  NULL },
 	{ "swiotlb_force", &kmm_opts.swiotlb_force, 0,
-	  "bounce every streaming DMA mapping through swiotlb, reachable or not" },
+	  "bounce every streaming DMA mapping through swiotlb, reachable or not", NULL },
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -72,12 +81,34 @@ static int parse_long(const char *text, size_t len, long *out)
 	return (errno || *end) ? -EINVAL : 0;
 }
 
+/* A value by name for options that have names, else a number. */
+static int parse_value(const struct option_desc *o, const char *text, size_t len, long *out)
+{
+	for (long i = 0; o->names && o->names[i]; i++) {
+		if (strlen(o->names[i]) == len && strncmp(o->names[i], text, len) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	if (parse_long(text, len, out))
+		return -EINVAL;
+	if (o->names) {
+		long n = 0;
+
+		while (o->names[n])
+			n++;
+		if (*out < 0 || *out >= n)
+			return -EINVAL;
+	}
+	return 0;
+}
+
 static int apply(const char *name, size_t name_len, const char *value, size_t value_len)
 {
 	const struct option_desc *o = find(name, name_len);
 	long v;
 
-	if (!o || parse_long(value, value_len, &v))
+	if (!o || parse_value(o, value, value_len, &v))
 		return -EINVAL;
 	__atomic_store_n(o->value, v, __ATOMIC_RELAXED);
 	return 0;
@@ -114,9 +145,17 @@ int kmm_option_set(const char *name, const char *value)
 
 void kmm_options_print(FILE *out)
 {
-	for (size_t i = 0; i < NR_OPTIONS; i++)
-		fprintf(out, "%-18s %8ld  (default %ld)  %s\n", options[i].name,
-			kmm_option(options[i].name), options[i].def, options[i].description);
+	for (size_t i = 0; i < NR_OPTIONS; i++) {
+		const struct option_desc *o = &options[i];
+		long v = kmm_option(o->name);
+
+		if (o->names)
+			fprintf(out, "%-18s %8s  (default %s)  %s\n", o->name, o->names[v],
+				o->names[o->def], o->description);
+		else
+			fprintf(out, "%-18s %8ld  (default %ld)  %s\n", o->name, v, o->def,
+				o->description);
+	}
 }
 
 int kmm_parse_size(const char *text, unsigned long long *bytes)

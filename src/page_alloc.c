@@ -332,6 +332,31 @@ static void setup_lowmem_reserve(void)
 	}
 }
 
+/* Free [start, end) of one zone into its lists, leaving out the ranges boot reserved. */
+static void free_boot_range(unsigned long start, unsigned long end)
+{
+	while (start < end) {
+		unsigned long stop = end;
+		bool skipped = false;
+
+		for (unsigned int i = 0; i < kmm_machine.nr_boot_reserved; i++) {
+			const struct boot_range *r = &kmm_machine.boot_reserved[i];
+
+			if (r->start_pfn <= start && start < r->end_pfn) {
+				start = r->end_pfn;
+				skipped = true;
+				break;
+			}
+			if (r->start_pfn > start && r->start_pfn < stop)
+				stop = r->start_pfn;
+		}
+		if (skipped)
+			continue;
+		page_alloc_free_range(start, stop);
+		start = stop;
+	}
+}
+
 void page_alloc_init(void)
 {
 	unsigned long first = kmm_layout.min_pfn + kmm_machine.reserved_pages;
@@ -344,7 +369,7 @@ void page_alloc_init(void)
 		unsigned long start = z->zone_start_pfn > first ? z->zone_start_pfn : first;
 
 		if (start < zone_end_pfn(z))
-			page_alloc_free_range(start, zone_end_pfn(z));
+			free_boot_range(start, zone_end_pfn(z));
 	}
 	setup_watermarks();
 	setup_lowmem_reserve();

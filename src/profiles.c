@@ -28,6 +28,8 @@ static const struct profile profiles[] = {
 		.max_mem = 4 * GiB,
 		.dma_limit = 16 * MiB,
 		.reserve_low = true,
+		.swiotlb_rule = SWIOTLB_IF_ABOVE_4G,
+		.dma_addr_bytes = 4, /* no PAE */
 	},
 	{
 		/* ARM 32-bit (vexpress-like): RAM at 0x60000000, vmalloc ends at 0xff800000 and keeps
@@ -49,6 +51,10 @@ static const struct profile profiles[] = {
 		.window_end = 0x100000000ULL,
 		.max_mem = 2 * GiB,
 		.dma_limit = 16 * MiB,
+		/* The rule and the 64-bit dma_addr_t of an ARM_LPAE kernel, the only arm32
+		 * configuration with swiotlb. */
+		.swiotlb_rule = SWIOTLB_IF_ABOVE_DMA_ZONE,
+		.dma_addr_bytes = 8,
 	},
 	{
 		/* x86_64: a direct map of all RAM, DMA and DMA32 zones, no high memory. The real
@@ -64,6 +70,8 @@ static const struct profile profiles[] = {
 		.dma_limit = 16 * MiB,
 		.dma32_limit = 4 * GiB,
 		.reserve_low = true,
+		.swiotlb_rule = SWIOTLB_IF_ABOVE_4G,
+		.dma_addr_bytes = 8,
 	},
 };
 

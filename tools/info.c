@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 
+#include <kmm/dma.h>
 #include <kmm/kmm.h>
 #include <kmm/proc.h>
 #include <kmm/page_alloc.h>
@@ -14,6 +15,7 @@
 static void print_json(FILE *out)
 {
 	const struct kmm_layout *l = &kmm_layout;
+	struct kmm_swiotlb_info tlb;
 
 	fprintf(out, "{\n  \"profile\": \"%s\",\n  \"at_real_address\": %s,\n", l->profile,
 		l->at_real_address ? "true" : "false");
@@ -29,6 +31,11 @@ static void print_json(FILE *out)
 		l->fixaddr_start, l->fixaddr_top);
 	fprintf(out, "  \"min_pfn\": %lu,\n  \"max_low_pfn\": %lu,\n  \"max_pfn\": %lu,\n",
 		l->min_pfn, l->low_pfn_end, l->pfn_end);
+	kmm_swiotlb_info(&tlb);
+	fprintf(out, "  \"swiotlb\": { \"active\": %s, \"force\": %s, \"slots\": %lu, ",
+		tlb.active ? "true" : "false", tlb.force ? "true" : "false", tlb.nslabs);
+	fprintf(out, "\"start\": \"0x%llx\", \"end\": \"0x%llx\" },\n",
+		(unsigned long long)tlb.start, (unsigned long long)tlb.end);
 	fprintf(out, "  \"free_pages\": %lu\n}\n", nr_free_pages());
 }
 
@@ -64,6 +71,8 @@ int cmd_info(const struct kmm_cli *cli)
 	       kmm_layout.at_real_address ? "at the real kernel addresses" :
 					    "moved (the real range is taken on this host)");
 	kmm_print_layout(stdout);
+	printf("\n");
+	kmm_swiotlb_print(stdout);
 	print_upper_areas(stdout);
 	printf("\n/proc/buddyinfo:\n");
 	kmm_proc_buddyinfo(stdout);

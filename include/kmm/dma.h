@@ -3,14 +3,19 @@
  *
  * A dma_addr_t is the bus address the device uses; on every kmm profile it equals the
  * physical address (no IOMMU, no bus offset). A device reaches the bus addresses at or below
- * its mask. Coherent memory is allocated from the zone the coherent mask needs; a streaming
- * mapping of memory the device cannot reach is bounced through the swiotlb pool, with the
- * copies the direction implies (to the pool at map and sync_for_device, back at unmap and
- * sync_for_cpu). With the dma_debug option every mapping is tracked and misuse is reported
- * in the kernel's words ("DMA-API: ...").
+ * its mask. Coherent memory is allocated from the zone the coherent mask needs. A streaming
+ * mapping of memory the device cannot reach is bounced through the swiotlb pool when the
+ * machine has one (set up at boot by the kernel's rule: RAM above 4 GiB on x86, above
+ * ZONE_DMA on arm32, or the swiotlb option), with the copies the direction implies (to the
+ * pool at map and sync_for_device, back at unmap and sync_for_cpu); without a pool, or when
+ * the pool itself lies beyond the mask, the map fails with the kernel's WARN_ONCE. With the
+ * dma_debug option every mapping is tracked and misuse is reported in the kernel's words
+ * ("DMA-API: ...").
  */
 #ifndef KMM_DMA_H
 #define KMM_DMA_H
+
+#include <stdio.h>
 
 #include "types.h"
 #include "gfp.h"
@@ -52,7 +57,8 @@ static inline bool valid_dma_direction(enum dma_data_direction dir)
  * @mask: the highest bus address it can drive
  *
  * A mask is enough when it reaches the whole of ZONE_DMA (or all RAM, if less), so that
- * coherent memory and bounce buffers can be found below it.
+ * coherent memory can be found below it. (Bounce buffers may still lie beyond it: the
+ * swiotlb pool sits at the top of low memory, not in ZONE_DMA.)
  * Context: any.
  * Return: true or false.
  */
@@ -195,7 +201,9 @@ void dmam_free_coherent(struct device *dev, size_t size, void *vaddr, dma_addr_t
  * @dir: which way the data moves
  * @attrs: DMA_ATTR_*
  *
- * Memory beyond the device's mask is bounced through swiotlb.
+ * Memory beyond the device's mask is bounced through swiotlb if the machine has a pool;
+ * without one the map fails with "DMA addr ... overflow" (a WARN given once per boot).
+ * With swiotlb=force every mapping bounces.
  * Context: any; never sleeps.
  * Return: the bus address, or DMA_MAPPING_ERROR (check with dma_mapping_error()).
  */
@@ -234,6 +242,35 @@ static inline void dma_unmap_single_attrs(struct device *dev, dma_addr_t addr, s
 {
 	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
 }
+
+/**
+ * dma_map_resource - give a device the bus address of another device's MMIO range
+ * @dev: the device that will access it
+ * @phys_addr: physical address of the range (device memory, not RAM)
+ * @size: bytes
+ * @dir: which way the data moves
+ * @attrs: DMA_ATTR_*
+ *
+ * Never bounced. A range beyond @dev's mask fails with "DMA addr ... overflow" (dev_err_once
+ * and WARN_ON_ONCE, once per boot).
+ * Context: any; never sleeps.
+ * Return: the bus address, or DMA_MAPPING_ERROR.
+ */
+dma_addr_t dma_map_resource(struct device *dev, phys_addr_t phys_addr, size_t size,
+			    enum dma_data_direction dir, unsigned long attrs);
+
+/**
+ * dma_unmap_resource - end a dma_map_resource() mapping
+ * @dev: the device
+ * @addr: the bus address the map returned
+ * @size: the size mapped
+ * @dir: the direction mapped with
+ * @attrs: DMA_ATTR_*
+ *
+ * Context: any; never sleeps.
+ */
+void dma_unmap_resource(struct device *dev, dma_addr_t addr, size_t size,
+			enum dma_data_direction dir, unsigned long attrs);
 
 #define dma_map_single(d, a, s, r) dma_map_single_attrs(d, a, s, r, 0)
 #define dma_unmap_single(d, a, s, r) dma_unmap_single_attrs(d, a, s, r, 0)
@@ -351,11 +388,13 @@ void dma_sync_sg_for_device(struct device *dev, struct scatterlist *sg, int nele
 /* ------------------------------------------------------------------ swiotlb and debug */
 
 struct kmm_swiotlb_info {
-	unsigned long nslabs; /* slots in the pool (IO_TLB_SIZE bytes each); 0 before first use */
+	bool active; /* the machine has a pool (set up at boot, or never) */
+	bool force; /* every streaming mapping bounces (swiotlb=force) */
+	unsigned long nslabs; /* slots in the pool (IO_TLB_SIZE bytes each); 0 without a pool */
 	unsigned long used; /* slots holding a bounce buffer now */
-	phys_addr_t start; /* first bus address of the pool */
+	phys_addr_t start; /* first bus address of the pool (0 without one) */
 	phys_addr_t end; /* one past the last */
-	unsigned long bounced; /* mappings bounced since boot */
+	unsigned long bounced; /* mappings bounced since boot (failed ones not counted) */
 	unsigned long full; /* mappings refused for lack of slots */
 };
 
@@ -370,6 +409,18 @@ struct kmm_swiotlb_info {
  * Context: any.
  */
 void kmm_swiotlb_info(struct kmm_swiotlb_info *info);
+
+/**
+ * kmm_swiotlb_print - what the kernel's boot log says about the pool
+ * @out: where to print
+ *
+ * Where the kernel logs the pool, its lines ("software IO TLB: mapped [mem 0x...-0x...]
+ * (2MB)", after x86's "PCI-DMA: Using software bounce buffering for IO (SWIOTLB)");
+ * where it logs nothing (no pool; swiotlb=force alone on x86), one line of kmm's own,
+ * starting "kmm: ", saying whether there is a pool and where.
+ * Context: any.
+ */
+void kmm_swiotlb_print(FILE *out);
 
 /**
  * kmm_dma_debug_entries - mappings and coherent allocations dma-debug tracks now

@@ -22,11 +22,21 @@ static inline u64 dma_dev_limit(const struct device *dev)
 /* Kernel's "DRIVER NAME" pair for messages: dev_driver_string() and dev_name(). */
 KMM_HIDDEN const char *dma_dev_label(const struct device *dev, char *buf, size_t len);
 
+/* The flag of a WARN_ONCE call site, which a new boot clears: true the first time only. */
+KMM_HIDDEN bool dma_once_per_boot(unsigned long *flag);
+
+/* dev_WARN_ONCE's report that [@addr, @addr+@size) is beyond @dev's reach: "DRIVER NAME:
+ * @what 0x...+N overflow (mask M, bus limit 0)." inside a WARNING at @where ("file function").
+ * The caller decides the once. */
+KMM_HIDDEN void dma_warn_overflow(const char *id, struct device *dev, const char *what,
+				  dma_addr_t addr, size_t size, const char *where);
+
 /* ------------------------------------------------------------------ swiotlb.c */
 
-/* Bounce [phys, phys+size) into the pool for @dev; copies to the slot when @dir sends data
- * to the device. Returns the slot's bus address, or DMA_MAPPING_ERROR (reported unless
- * DMA_ATTR_NO_WARN). Any context. */
+/* Bounce [phys, phys+size) into the pool for @dev (the slot is filled from the original
+ * whatever @dir). Returns the slot's bus address, or DMA_MAPPING_ERROR: the pool is full
+ * (reported unless DMA_ATTR_NO_WARN) or beyond the device's mask (WARN_ONCE). Any context;
+ * only with a pool. */
 KMM_HIDDEN dma_addr_t swiotlb_map(struct device *dev, phys_addr_t phys, size_t size,
 				  enum dma_data_direction dir, unsigned long attrs);
 
@@ -41,11 +51,29 @@ KMM_HIDDEN void swiotlb_unmap(dma_addr_t addr, size_t size, enum dma_data_direct
 KMM_HIDDEN void swiotlb_sync(dma_addr_t addr, size_t size, enum dma_data_direction dir,
 			     bool for_cpu);
 
-/* Allocate the pool now if it is not there yet (process context; dma_set_mask calls it). */
-KMM_HIDDEN int swiotlb_prepare(gfp_t gfp);
+/* Boot: set the pool up if the swiotlb option and the profile's rule say so, reserving its
+ * frames with machine_reserve_low() before page_alloc_init(). */
+KMM_HIDDEN void swiotlb_init(void);
 
 /* Forget the pool (shutdown: its pages go with the machine). */
 KMM_HIDDEN void swiotlb_exit(void);
+
+/* Whether the machine has a pool: set at boot, cleared at shutdown, read on every map. */
+extern KMM_HIDDEN bool swiotlb_present;
+
+/* There is a pool (the kernel's is_swiotlb_active). Any context. */
+static inline bool swiotlb_active(void)
+{
+	return __atomic_load_n(&swiotlb_present, __ATOMIC_RELAXED);
+}
+
+/* Every streaming mapping bounces (swiotlb=force, with a pool). Any context. */
+static inline bool swiotlb_force_bounce(void)
+{
+	return __builtin_expect(swiotlb_active(), 0) &&
+	       (__atomic_load_n(&kmm_opts.swiotlb, __ATOMIC_RELAXED) == SWIOTLB_FORCE ||
+		__atomic_load_n(&kmm_opts.swiotlb_force, __ATOMIC_RELAXED));
+}
 
 /* ------------------------------------------------------------------ dma_debug.c */
 
@@ -53,6 +81,7 @@ enum dma_debug_type {
 	DMA_DEBUG_SINGLE,
 	DMA_DEBUG_SG,
 	DMA_DEBUG_COHERENT,
+	DMA_DEBUG_RESOURCE,
 };
 
 struct dma_debug_ref {
@@ -99,8 +128,8 @@ KMM_HIDDEN void dma_report_dev(const char *id, struct device *dev, const char *f
 
 /* ------------------------------------------------------------------ device.c */
 
-/* Shutdown: unbind every driver, unregister every platform device, give the swiotlb pool
- * back and empty the dma-debug table. */
+/* Shutdown: unbind every driver, unregister every platform device, forget the swiotlb pool
+ * and empty the dma-debug table. */
 KMM_HIDDEN void device_shutdown_all(void);
 
 #endif /* KMM_INTERNAL_DMA_H */

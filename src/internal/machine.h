@@ -11,6 +11,13 @@
 #include <kmm/kmm.h>
 #include "os.h"
 
+#define MAX_BOOT_RESERVED 4
+
+/* A range of frames boot set aside for good (memblock's reserved list): never freed. */
+struct boot_range {
+	unsigned long start_pfn, end_pfn;
+};
+
 struct kmm_machine {
 	bool booted;
 	unsigned long generation; /* bumped at every boot; stale thread caches compare it */
@@ -23,6 +30,10 @@ struct kmm_machine {
 	unsigned long reserved_pages; /* frames kept back at boot (firmware area) */
 	unsigned long long dma_limit; /* ZONE_DMA ends at PHYS_OFFSET + dma_limit */
 	unsigned long long dma32_limit; /* ZONE_DMA32 end, 0 when the profile has none */
+	bool swiotlb_needed; /* the kernel would set up swiotlb by itself on this machine */
+	unsigned int dma_addr_bytes; /* sizeof(dma_addr_t) on the profile */
+	struct boot_range boot_reserved[MAX_BOOT_RESERVED]; /* page_alloc_init skips these */
+	unsigned int nr_boot_reserved;
 };
 
 extern KMM_HIDDEN struct kmm_machine kmm_machine;
@@ -32,6 +43,11 @@ static inline void *machine_phys_ptr(phys_addr_t phys)
 {
 	return kmm_machine.phys_view + (phys - kmm_layout.phys_offset);
 }
+
+/* memblock_alloc_low for boot code: set aside @bytes (page-aligned) of low memory, taken
+ * top-down from the highest free range below min(end of the linear map, 4 GiB), for good.
+ * Must run before page_alloc_init(). Returns 0 with the start in @phys, or -ENOMEM. */
+KMM_HIDDEN int machine_reserve_low(unsigned long long bytes, phys_addr_t *phys);
 
 /* Stop the program: @fn was called with no machine booted (a usage error, not misuse to repair). */
 KMM_HIDDEN void machine_not_booted(const char *fn) __attribute__((noreturn));

@@ -20,8 +20,17 @@ struct kmm_opts {
 	long slab_hardened; /* obfuscate slab free pointers (SLAB_FREELIST_HARDENED) */
 	long slab_random; /* randomize the free order of new slabs (SLAB_FREELIST_RANDOM) */
 	long dma_debug; /* track every DMA mapping and report misuse (CONFIG_DMA_API_DEBUG) */
+	long swiotlb; /* enum kmm_swiotlb_mode: whether boot sets up the bounce pool */
 	long swiotlb_slots; /* bounce slots of IO_TLB_SIZE bytes in the swiotlb pool */
 	long swiotlb_force; /* bounce every streaming mapping (swiotlb=force) */
+};
+
+/* Values of the swiotlb option. */
+enum kmm_swiotlb_mode {
+	SWIOTLB_AUTO, /* the profile's rule: RAM above 4 GiB (x86), above ZONE_DMA (arm32) */
+	SWIOTLB_OFF, /* never (swiotlb=noforce) */
+	SWIOTLB_ON, /* always set up, bounce what a device cannot reach (iommu=soft) */
+	SWIOTLB_FORCE, /* always set up, bounce every streaming mapping (swiotlb=force) */
 };
 
 extern KMM_HIDDEN struct kmm_opts kmm_opts;

@@ -8,6 +8,12 @@
 #include <kmm/layout.h>
 #include "os.h"
 
+/* When the kernel sets up swiotlb by itself (the swiotlb option's "auto"). */
+enum swiotlb_rule {
+	SWIOTLB_IF_ABOVE_4G, /* x86 pci_swiotlb_detect: max_possible_pfn > MAX_DMA32_PFN */
+	SWIOTLB_IF_ABOVE_DMA_ZONE, /* arm mem_init: max_pfn > arm_dma_pfn_limit */
+};
+
 struct profile {
 	const char *name;
 	unsigned long page_offset; /* the real kernel's PAGE_OFFSET */
@@ -32,6 +38,8 @@ struct profile {
 	unsigned long long dma_limit; /* bytes of RAM in ZONE_DMA */
 	unsigned long long dma32_limit; /* physical end of ZONE_DMA32; 0 for none */
 	bool reserve_low; /* keep the firmware area at the bottom of RAM reserved */
+	enum swiotlb_rule swiotlb_rule;
+	unsigned int dma_addr_bytes; /* sizeof(dma_addr_t): how wide %pad prints */
 };
 
 /* Fixmap: a few named slots, then KM_MAX_IDX kmap_local slots per CPU. */
