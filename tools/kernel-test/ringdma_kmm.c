@@ -7,7 +7,9 @@
  * cache line of /proc/slabinfo and the NIC's lines of /proc/iomem while it is loaded, then
  * unloads it (the lines of the exit function). This program does the same in the same order on
  * a machine booted from the environment (the harness sets the guest's shape: KMM_PROFILE=x86_64,
- * KMM_MEM=512M, KMM_CPUS=1). The traffic's lines and kmm's reports both go to stdout.
+ * KMM_MEM=512M, KMM_CPUS=1). The traffic's lines and kmm's reports both go to stdout, in the
+ * order they happened, as they share the kernel log in the guest; the transcript is the lines
+ * that start "ringdma: ", "slabinfo: " or "iomem: ".
  *
  * Context: a plain host program; one simulated process, one thread.
  */
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kmm/context.h>
 #include <kmm/kmm.h>
 #include <kmm/proc.h>
 #include <kmm/report.h>
@@ -69,6 +72,7 @@ int main(void)
 		return 2;
 	}
 	kmm_report_set_handler(log_report, NULL);
+	kmm_set_current_comm("insmod"); /* the task that runs module_init in the guest */
 	err = kmm_module_init();
 	fflush(stdout);
 	if (err) {
@@ -77,6 +81,7 @@ int main(void)
 	}
 	print_lines(kmm_proc_slabinfo, dma_2k_cache, "slabinfo: ");
 	print_lines(kmm_proc_iomem, nic_region, "iomem: ");
+	kmm_set_current_comm("rmmod");
 	kmm_module_exit();
 	fflush(stdout);
 	kmm_shutdown();
