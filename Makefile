@@ -3,13 +3,13 @@
 #   make test    install missing Debian packages, build, run every test suite
 #
 # Build flavours live in their own folders: build/ (release), build-asan/ (ASan+UBSan),
-# build-tsan/ (TSan, stress tests).
+# build-tsan/ (TSan, stress tests), build-fuzz/ (clang, libFuzzer + ASan+UBSan).
 
 JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 
-.PHONY: all demo deps build build-debug build-asan build-tsan test test-release test-asan \
-	test-tsan test-kernel bench format-check install clean
+.PHONY: all demo deps build build-debug build-asan build-tsan build-fuzz test test-release \
+	test-asan test-tsan test-kernel fuzz bench format-check install clean
 
 all: build
 
@@ -47,6 +47,16 @@ test-asan: build-asan
 test-tsan: build-tsan
 	ctest --test-dir build-tsan --output-on-failure -j$(JOBS) -L "stress|unit|drivers"
 
+build-fuzz:
+	CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Release -DKMM_SANITIZE=address \
+		-DKMM_FUZZ=ON -DKMM_BUILD_BENCH=OFF -DKMM_BUILD_TESTS=OFF
+	$(CMAKE) --build build-fuzz -j$(JOBS)
+
+# Each libFuzzer target in fuzz/ for FUZZ_SECONDS, its corpus kept in build-fuzz/corpus/.
+FUZZ_SECONDS ?= 20
+fuzz: build-fuzz
+	./scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
 # The real Linux kernel under QEMU: reference formats and behaviour (tests/kernel/).
 test-kernel:
 	./tools/kernel-test/run
@@ -55,6 +65,7 @@ format-check:
 	./scripts/format-check.sh
 
 test: deps format-check test-release test-asan test-tsan test-kernel
+	$(MAKE) fuzz FUZZ_SECONDS=15
 
 bench: build
 	./scripts/bench.sh
@@ -63,4 +74,4 @@ install: build
 	$(CMAKE) --install build
 
 clean:
-	rm -rf build build-debug build-asan build-tsan
+	rm -rf build build-debug build-asan build-tsan build-fuzz

@@ -133,11 +133,25 @@ static enum fault_action window_fault(const struct os_fault *fault, void *arg)
 	fault_oops(fault, NULL);
 }
 
+/* The fault this thread is handing on to the handler kmm found installed, if any. */
+static __thread void *chained_addr;
+static __thread bool chaining;
+
 static void on_fault(int sig, siginfo_t *info, void *uctx)
 {
 	struct fault_range *best = NULL;
 	struct os_fault fault;
 
+	if (chaining && info->si_addr == chained_addr) {
+		/*
+		 * The handler kmm chained to chained back to kmm (libFuzzer's does, to whatever it
+		 * found): nobody owns this fault. The default action, when the access is retried,
+		 * ends the process as if no one had been there, instead of recursing forever.
+		 */
+		chaining = false;
+		os_fault_default(sig);
+		return;
+	}
 	os_fault_decode(info, uctx, &fault);
 	for (int i = 0; i < FAULT_RANGES; i++) {
 		struct fault_range *r = &ranges[i];
@@ -155,7 +169,10 @@ static void on_fault(int sig, siginfo_t *info, void *uctx)
 	if (best && window_handle >= 0 && best != &ranges[window_handle] &&
 	    fault.addr >= kmm_layout.window_start && fault.addr < kmm_layout.window_end)
 		window_fault(&fault, NULL);
+	chaining = true;
+	chained_addr = info->si_addr;
 	os_fault_chain(sig, info, uctx);
+	chaining = false;
 }
 
 void kmm_fault_arm(struct kmm_fault_catch *c)

@@ -183,6 +183,11 @@ void os_fault_chain(int sig, siginfo_t *info, void *uctx)
 	}
 	/* Nobody else wants it: retrying the access with the default action ends the process
 	 * with the signal, as if kmm had never been there. */
+	os_fault_default(sig);
+}
+
+void os_fault_default(int sig)
+{
 	signal(sig, SIG_DFL);
 }
 

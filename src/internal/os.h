@@ -68,6 +68,8 @@ KMM_HIDDEN void os_fault_handler_remove(void);
  * it so that returning retries the access and the process dies of the signal. Called from
  * the signal handler. */
 KMM_HIDDEN void os_fault_chain(int sig, siginfo_t *info, void *uctx);
+/* Give @sig its default action back: a fault retried then ends the process with it. */
+KMM_HIDDEN void os_fault_default(int sig);
 
 /* End the process with @sig's default action (a simulated program's unhandled SIGBUS), even
  * from inside a handler of another signal. */
