@@ -24,9 +24,10 @@
 #include <kmm/mempool.h>
 #include <kmm/page_alloc.h>
 #include <kmm/report.h>
-#include <kmm/shrinker.h>
 #include <kmm/slab.h>
 #include <kmm/vmalloc.h>
+
+#include "settle.h"
 
 #define SLOTS 64
 
@@ -229,15 +230,6 @@ static void run_op(const uint8_t *op)
 		      PAGE_SIZE * (op[3] % 5 + 2), gfp, op[2]);
 		break;
 	}
-}
-
-/* Give back what caches and per-thread lists hold, so free pages can be compared. */
-static unsigned long settled_free_pages(void)
-{
-	kmm_shrink_all(GFP_KERNEL); /* the slab shrinker empties every cache's free slabs */
-	vm_unmap_aliases();
-	kmm_drain_all_pages();
-	return nr_free_pages();
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

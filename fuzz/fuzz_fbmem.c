@@ -23,12 +23,12 @@
 #include <kmm/page_alloc.h>
 #include <kmm/process.h>
 #include <kmm/report.h>
-#include <kmm/shrinker.h>
 #include <kmm/slab.h>
 #include <kmm/vmalloc.h>
 
 #include "fbmem.h"
 #include "fbmem_board.h"
+#include "settle.h"
 
 #define FDS 4
 #define MAPS 8
@@ -165,15 +165,6 @@ static void (*const ops[])(const uint8_t *) = {
 	do_open,     do_mmap,  do_mmap,	 do_munmap, do_mremap,
 	do_mprotect, do_touch, do_touch, do_read,   do_drop_root,
 };
-
-/* Give back what caches and per-thread lists hold, so free pages can be compared. */
-static unsigned long settled_free_pages(void)
-{
-	kmm_shrink_all(GFP_KERNEL); /* the slab shrinker empties every cache's free slabs */
-	vm_unmap_aliases();
-	kmm_drain_all_pages();
-	return nr_free_pages();
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -12,20 +12,6 @@
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
 
-static int boot(void **state)
-{
-	int err = kmm_test_boot("x86_32", 64ULL << 20);
-
-	kmm_jiffies_set_manual(true);
-	return err;
-}
-
-static int shutdown(void **state)
-{
-	kmm_jiffies_set_manual(false);
-	return kmm_test_shutdown(state);
-}
-
 static void rx_error(int n)
 {
 	pr_warn_ratelimited("mydev: rx error %d\n", n);
@@ -69,7 +55,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(each_call_site_prints_ten_lines_per_five_seconds,
-						boot, shutdown),
+						kmm_test_boot_manual_clock,
+						kmm_test_shutdown_manual_clock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

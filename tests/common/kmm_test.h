@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <kmm/jiffies.h>
 #include <kmm/kmm.h>
 
 /* Boot @profile with @mem bytes of RAM; 0 on success, as kmm_boot(). */
@@ -39,6 +40,23 @@ static inline char *kmm_test_text(void (*show)(FILE *out))
 	show(f);
 	fclose(f);
 	return buf;
+}
+
+/* A cmocka setup: a small x86_32 machine whose jiffies move only by kmm_jiffies_advance(). */
+static inline int kmm_test_boot_manual_clock(void **state)
+{
+	int err = kmm_test_boot("x86_32", 64ULL << 20);
+
+	(void)state;
+	kmm_jiffies_set_manual(true);
+	return err;
+}
+
+/* Its teardown: the clock back to real time, the machine down. */
+static inline int kmm_test_shutdown_manual_clock(void **state)
+{
+	kmm_jiffies_set_manual(false);
+	return kmm_test_shutdown(state);
 }
 
 /* stdout diverted to a file while the log is captured. */

@@ -14,20 +14,6 @@
 #include <kmm/ratelimit.h>
 #include "common/kmm_test.h"
 
-static int boot(void **state)
-{
-	int err = kmm_test_boot("x86_32", 64ULL << 20);
-
-	kmm_jiffies_set_manual(true);
-	return err;
-}
-
-static int shutdown(void **state)
-{
-	kmm_jiffies_set_manual(false);
-	return kmm_test_shutdown(state);
-}
-
 static int allowed(struct ratelimit_state *rs, int tries)
 {
 	int n = 0;
@@ -93,11 +79,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_burst_passes_per_interval_and_the_rest_is_counted,
-						boot, shutdown),
-		cmocka_unit_test_setup_teardown(msg_on_release_keeps_the_count_for_exit, boot,
-						shutdown),
+						kmm_test_boot_manual_clock,
+						kmm_test_shutdown_manual_clock),
+		cmocka_unit_test_setup_teardown(msg_on_release_keeps_the_count_for_exit,
+						kmm_test_boot_manual_clock,
+						kmm_test_shutdown_manual_clock),
 		cmocka_unit_test_setup_teardown(
-			interval_zero_never_limits_and_burst_zero_always_does, boot, shutdown),
+			interval_zero_never_limits_and_burst_zero_always_does,
+			kmm_test_boot_manual_clock, kmm_test_shutdown_manual_clock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,45 +11,13 @@
  *
  * Context: a plain host program; one simulated process, one thread.
  */
-#include <stdio.h>
-#include <string.h>
-
-#include <kmm/context.h>
-#include <kmm/kmm.h>
-#include <kmm/report.h>
-
-extern int (*const kmm_module_init)(void);
-extern void (*const kmm_module_exit)(void);
-
-/* A report goes into the log stream between the probe's lines, as the kernel's would. */
-static void log_report(const struct kmm_report *report, void *arg)
-{
-	size_t n = strlen(report->text);
-
-	fputs(report->text, stdout);
-	if (!n || report->text[n - 1] != '\n')
-		fputc('\n', stdout);
-}
+#include "module_host.h"
 
 int main(void)
 {
-	int err = kmm_boot(NULL);
+	int err = module_host_load("probe_kmm");
 
-	if (err) {
-		fprintf(stderr, "probe_kmm: kmm_boot: %d\n", err);
-		return 2;
-	}
-	kmm_report_set_handler(log_report, NULL);
-	kmm_set_current_comm("insmod"); /* the task that runs module_init in the guest */
-	err = kmm_module_init();
-	fflush(stdout);
-	if (err) {
-		fprintf(stderr, "probe_kmm: init: %d\n", err);
-		return 1;
-	}
-	kmm_set_current_comm("rmmod");
-	kmm_module_exit();
-	fflush(stdout);
-	kmm_shutdown();
-	return 0;
+	if (!err)
+		module_host_unload();
+	return err;
 }

@@ -17,23 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <kmm/context.h>
-#include <kmm/kmm.h>
 #include <kmm/proc.h>
-#include <kmm/report.h>
 #include <kmm/slab.h>
 
-extern int (*const kmm_module_init)(void);
-extern void (*const kmm_module_exit)(void);
-
-static void log_report(const struct kmm_report *report, void *arg)
-{
-	size_t n = strlen(report->text);
-
-	fputs(report->text, stdout);
-	if (!n || report->text[n - 1] != '\n')
-		fputc('\n', stdout);
-}
+#include "module_host.h"
 
 /* Print each line of @show's output that @keep accepts, after @prefix. */
 static void print_lines(void (*show)(FILE *), int (*keep)(const char *), const char *prefix)
@@ -65,25 +52,12 @@ static int nic_region(const char *line)
 
 int main(void)
 {
-	int err = kmm_boot(NULL);
+	int err = module_host_load("ringdma_kmm");
 
-	if (err) {
-		fprintf(stderr, "ringdma_kmm: kmm_boot: %d\n", err);
-		return 2;
-	}
-	kmm_report_set_handler(log_report, NULL);
-	kmm_set_current_comm("insmod"); /* the task that runs module_init in the guest */
-	err = kmm_module_init();
-	fflush(stdout);
-	if (err) {
-		fprintf(stderr, "ringdma_kmm: init: %d\n", err);
-		return 1;
-	}
+	if (err)
+		return err;
 	print_lines(kmm_proc_slabinfo, dma_2k_cache, "slabinfo: ");
 	print_lines(kmm_proc_iomem, nic_region, "iomem: ");
-	kmm_set_current_comm("rmmod");
-	kmm_module_exit();
-	fflush(stdout);
-	kmm_shutdown();
+	module_host_unload();
 	return 0;
 }
