@@ -210,31 +210,69 @@ static int map_pages(unsigned long addr, struct page *const *pages, unsigned int
 	return 0;
 }
 
-static int cmp_page(const void *a, const void *b)
+/* A run of consecutive frames in a vmalloc area's page array: where it starts, how long. */
+struct page_run {
+	struct page **at;
+	unsigned int len;
+};
+
+static int cmp_run(const void *a, const void *b)
 {
-	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
+	const struct page *x = *((const struct page_run *)a)->at;
+	const struct page *y = *((const struct page_run *)b)->at;
 
 	return x < y ? -1 : x > y;
 }
 
-/* Put vmalloc's own pages in frame order: any order is correct, this one maps in fewest
- * calls. Thread caches hand out freed runs backwards, so a reversal is the usual fix. */
+/* Turn a run that came backwards (thread caches hand freed pages out last first) around. */
+static unsigned int take_run(struct page **pages, unsigned int n)
+{
+	unsigned int len = 1;
+
+	while (len < n && pages[len] == pages[len - 1] + 1)
+		len++;
+	if (len > 1)
+		return len;
+	while (len < n && pages[len] == pages[len - 1] - 1)
+		len++;
+	for (unsigned int a = 0, b = len - 1; a < b; a++, b--) {
+		struct page *t = pages[a];
+
+		pages[a] = pages[b];
+		pages[b] = t;
+	}
+	return len;
+}
+
+/*
+ * Put vmalloc's own pages in frame order where that is cheap, so that map_pages() maps them
+ * in few host calls: any order is correct. Each run of consecutive frames is put forwards,
+ * then the runs (a thread cache's refill batches, a handful) in order of their first frame.
+ */
 static void order_pages(struct page **pages, unsigned int n)
 {
-	bool sorted = true;
+	struct page_run runs[32];
+	struct page **sorted;
+	unsigned int nr = 0, at = 0;
 
-	if (n > 1 && pages[0] > pages[n - 1]) {
-		for (unsigned int i = 0, j = n - 1; i < j; i++, j--) {
-			struct page *t = pages[i];
+	while (at < n) {
+		unsigned int len = take_run(pages + at, n - at);
 
-			pages[i] = pages[j];
-			pages[j] = t;
-		}
+		if (nr < 32)
+			runs[nr] = (struct page_run){ pages + at, len };
+		nr++;
+		at += len;
 	}
-	for (unsigned int i = 1; i < n && sorted; i++)
-		sorted = pages[i - 1] < pages[i];
-	if (!sorted)
-		qsort(pages, n, sizeof(*pages), cmp_page);
+	if (nr < 2 || nr > 32 || !(sorted = malloc(n * sizeof(*pages))))
+		return; /* in order already, or too scattered to be worth it */
+	qsort(runs, nr, sizeof(*runs), cmp_run);
+	at = 0;
+	for (unsigned int r = 0; r < nr; r++) {
+		memcpy(sorted + at, runs[r].at, runs[r].len * sizeof(*pages));
+		at += runs[r].len;
+	}
+	memcpy(pages, sorted, n * sizeof(*pages));
+	free(sorted);
 }
 
 /* ------------------------------------------------------------------ lazy purge */
