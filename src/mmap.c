@@ -21,6 +21,7 @@
 
 #include <kmm/context.h>
 #include <kmm/fault.h>
+#include <kmm/highmem.h>
 #include <kmm/page_alloc.h>
 #include "internal/process.h"
 
@@ -612,4 +613,85 @@ void mm_teardown(struct mm_struct *mm)
 		vma_remove(vma);
 	}
 	pthread_rwlock_unlock(&mm->lock);
+}
+
+/* ------------------------------------------------------------------ fork */
+
+/*
+ * A child's copy of one present page of @from: private anonymous memory gets a copy of its
+ * own (copied at once: the parent's later writes must not show, nor the child's in the
+ * parent); raw frames and mixed maps share the frame, with a reference of their own.
+ */
+static int copy_pte(struct vm_area_struct *to, struct vm_area_struct *from, unsigned long i)
+{
+	const struct kmm_pte *pte = &from->kmm_ptes[i];
+	unsigned long addr = to->vm_start + (i << PAGE_SHIFT);
+	struct page *page = pte->ref;
+	int err;
+
+	if (!from->vm_file) {
+		page = alloc_page(GFP_HIGHUSER_MOVABLE);
+		if (!page)
+			return -ENOMEM;
+		copy_highpage(page, pte->ref);
+		err = vma_map_pfn(to, addr, page_to_pfn(page), pte->flags & PTE_WRITE, page);
+	} else {
+		if (page)
+			get_page(page);
+		err = vma_map_pfn(to, addr, pte->pfn, pte->flags & PTE_WRITE, page);
+	}
+	if (err && page)
+		put_page(page);
+	return err;
+}
+
+/*
+ * Which of @vma's pages a child gets mapped at fork: raw-frame and mixed maps and anonymous
+ * memory keep theirs; a driver's fault-handled mapping is faulted in anew by the child.
+ */
+static bool copies_ptes(const struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_WIPEONFORK)
+		return false;
+	return !vma->vm_file || (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP));
+}
+
+/* The child's copy of @vma, linked into @mm, pages copied, opened by its driver. */
+static int vma_dup(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long delta)
+{
+	struct vm_area_struct *copy = vma_alloc(mm, vma->vm_start + delta, vma->vm_end + delta);
+
+	if (!copy)
+		return -ENOMEM;
+	copy->vm_page_prot = vma->vm_page_prot;
+	copy->vm_flags = vma->vm_flags & ~VM_LOCKED; /* locks are not inherited */
+	copy->vm_pgoff = vma->vm_pgoff;
+	copy->vm_file = vma->vm_file;
+	copy->vm_ops = vma->vm_ops;
+	copy->vm_private_data = vma->vm_private_data;
+	if (copy->vm_file)
+		file_get(copy->vm_file);
+	vma_link(mm, copy);
+	for (unsigned long i = 0; copies_ptes(vma) && i < vma_pages(vma); i++)
+		if ((pte_flags(&vma->kmm_ptes[i]) & PTE_PRESENT) &&
+		    copy_pte(copy, vma, i) == -ENOMEM)
+			return -ENOMEM;
+	if (copy->vm_ops && copy->vm_ops->open)
+		copy->vm_ops->open(copy);
+	return 0;
+}
+
+int mm_dup(struct mm_struct *child, struct mm_struct *parent)
+{
+	unsigned long delta = child->start - parent->start;
+	int err = 0;
+
+	pthread_rwlock_rdlock(&parent->lock);
+	pthread_rwlock_wrlock(&child->lock);
+	for (struct vm_area_struct *vma = parent->mmap; vma && !err; vma = vma->vm_next)
+		if (!(vma->vm_flags & VM_DONTCOPY))
+			err = vma_dup(child, vma, delta);
+	pthread_rwlock_unlock(&child->lock);
+	pthread_rwlock_unlock(&parent->lock);
+	return err;
 }

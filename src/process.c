@@ -81,6 +81,44 @@ struct kmm_process *kmm_process_create(const char *name)
 	return p;
 }
 
+/* The child's descriptors: the parent's open files, each with a reference of its own. */
+static void files_dup(struct kmm_process *child, struct kmm_process *parent)
+{
+	pthread_mutex_lock(&parent->files_lock);
+	for (int fd = 0; fd < PROCESS_MAX_FILES; fd++) {
+		child->files[fd] = parent->files[fd];
+		if (child->files[fd])
+			file_get(child->files[fd]);
+	}
+	pthread_mutex_unlock(&parent->files_lock);
+}
+
+struct kmm_process *kmm_fork(struct kmm_process *parent)
+{
+	struct kmm_process *child = kmm_process_create(parent->comm), *prev;
+	int err;
+
+	might_sleep();
+	if (!child)
+		return NULL;
+	child->uid = parent->uid;
+	child->memlock = parent->memlock;
+	files_dup(child, parent);
+	prev = process_enter(parent); /* the drivers' vm_ops->open run in the parent, as in fork */
+	err = mm_dup(&child->mm, &parent->mm);
+	process_leave(prev);
+	if (err) {
+		kmm_process_destroy(child);
+		return NULL;
+	}
+	return child;
+}
+
+unsigned long kmm_process_user_base(const struct kmm_process *p)
+{
+	return p->mm.start;
+}
+
 static void process_free(struct kmm_process *p)
 {
 	struct kmm_process *prev = process_enter(p);

@@ -242,6 +242,64 @@ static void *map_counting(FILE *out, const char *what, int fd, size_t len, int f
 	return map;
 }
 
+/* What the forked child of fbmem_fork() is given, in the parent's addresses. */
+struct fork_view {
+	FILE *out;
+	int fd;
+	char *shadow, *vram, *mine;
+	struct fbmem_info *info;
+};
+
+static int child_of_fork(void *arg, long delta)
+{
+	struct fork_view *v = arg;
+	char *shadow = v->shadow + delta, *vram = v->vram + delta, *mine = v->mine + delta;
+	long before = shadow_faults(v->fd, (struct fbmem_info *)((char *)v->info + delta));
+	int sum = 0;
+
+	for (int i = 0; i < 4; i++)
+		sum += shadow[i * 4096];
+	fprintf(v->out,
+		"fbmem: child: VRAM byte %#x, private byte %c, 4 shadow pages read (sum %d)\n",
+		(unsigned char)vram[100], mine[0], sum);
+	fprintf(v->out, "fbmem: child: its reads of the shadow ran the fault handler %ld times\n",
+		shadow_faults(v->fd, (struct fbmem_info *)((char *)v->info + delta)) - before);
+	mine[0] = 'c';
+	fflush(v->out);
+	return 7;
+}
+
+int fbmem_fork(const char *dev, FILE *out)
+{
+	struct fork_view v = { .out = out };
+	int status, err = 0;
+
+	v.fd = u_open(dev, O_RDWR);
+	if (v.fd < 0)
+		return fail(out, "open");
+	v.info = u_mmap(4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	v.mine = u_mmap(4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	v.vram = u_mmap(4096, PROT_READ | PROT_WRITE, MAP_SHARED, v.fd, 0);
+	v.shadow = u_mmap(4 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v.fd, FBMEM_SHADOW_OFFSET);
+	if (v.info == MAP_FAILED || v.mine == MAP_FAILED || v.vram == MAP_FAILED ||
+	    v.shadow == MAP_FAILED)
+		return fail(out, "mmap");
+	for (int i = 0; i < 4; i++)
+		v.shadow[i * 4096] = (char)(i + 1);
+	v.vram[100] = 0x5a;
+	v.mine[0] = 'p';
+	status = u_fork_run(child_of_fork, &v);
+	fprintf(out, "fbmem: the child exited with %d; the parent's private byte is still %c\n",
+		status, v.mine[0]);
+	err |= status == 7 && v.mine[0] == 'p' ? 0 : -1;
+	u_munmap(v.shadow, 4 * 4096);
+	u_munmap(v.vram, 4096);
+	u_munmap(v.mine, 4096);
+	u_munmap(v.info, 4096);
+	u_close(v.fd);
+	return err;
+}
+
 int fbmem_locked(const char *dev, FILE *out)
 {
 	struct rlimit one_page = { 4096, 4096 }, none = { 0, 0 }, more = { 1 << 20, 1 << 20 };
@@ -290,6 +348,7 @@ int main(void)
 	int err = fbmem_draw("/dev/" FBMEM_NAME, stdout);
 
 	err |= fbmem_errors("/dev/" FBMEM_NAME, stdout);
+	err |= fbmem_fork("/dev/" FBMEM_NAME, stdout);
 	err |= fbmem_locked("/dev/" FBMEM_NAME, stdout);
 	return err ? 1 : 0;
 }

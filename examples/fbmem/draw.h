@@ -25,6 +25,14 @@ int fbmem_draw(const char *dev, FILE *out);
 int fbmem_errors(const char *dev, FILE *out);
 
 /*
+ * Map the VRAM, the shadow and private memory, write to each, fork, and print what the child
+ * sees (the same VRAM and shadow bytes, its own copy of the private byte, the fault handler
+ * running again for its shadow pages) and what the parent keeps. Returns 0 when all is as the
+ * kernel has it.
+ */
+int fbmem_fork(const char *dev, FILE *out);
+
+/*
  * Map the shadow with MAP_POPULATE and MAP_LOCKED and print how many pages mmap faulted in;
  * then, as an ordinary user (setuid) with one page of RLIMIT_MEMLOCK, print the answers to
  * locked mappings of the VRAM. Drops root for good: the caller's last call. Returns 0 when

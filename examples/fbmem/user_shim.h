@@ -83,6 +83,25 @@ static inline int u_setrlimit(int resource, const struct rlimit *rlim)
 	return (int)shim_result(kmm_setrlimit(shim_process, resource, rlim));
 }
 
+/*
+ * Fork, run @fn(@arg, @delta) as the child and wait for it: its return value, the child's exit
+ * status. In the child the parent's mappings lie @delta bytes from where the parent has them
+ * (kmm gives each process its own window; a real kernel keeps the addresses: 0).
+ */
+static inline int u_fork_run(int (*fn)(void *arg, long delta), void *arg)
+{
+	struct kmm_process *parent = shim_process, *child = kmm_fork(parent);
+	int status;
+
+	if (!child)
+		return -1;
+	shim_process = child;
+	status = fn(arg, (long)(kmm_process_user_base(child) - kmm_process_user_base(parent)));
+	shim_process = parent;
+	kmm_process_destroy(child);
+	return status;
+}
+
 static inline int u_setuid(unsigned int uid)
 {
 	return (int)shim_result(kmm_setuid(shim_process, uid));
@@ -119,7 +138,9 @@ static inline int u_touch(const volatile char *p, struct u_signal *s)
 }
 
 #else /* a real kernel */
+#include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static sigjmp_buf u_touch_env;
@@ -172,6 +193,25 @@ static inline void *u_mremap(void *addr, size_t old_len, size_t new_len, int fla
 static inline int u_setrlimit(int resource, const struct rlimit *rlim)
 {
 	return setrlimit(resource, rlim);
+}
+
+static inline int u_fork_run(int (*fn)(void *arg, long delta), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		status = fn(arg, 0);
+		fflush(NULL);
+		_exit(status);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 static inline int u_setuid(unsigned int uid)

@@ -37,6 +37,7 @@ typedef unsigned int vm_fault_t;
 #define VM_DONTEXPAND 0x00040000UL /* mremap may not grow it */
 #define VM_ACCOUNT 0x00100000UL
 #define VM_NORESERVE 0x00200000UL
+#define VM_WIPEONFORK 0x02000000UL /* a child gets this range empty (MADV_WIPEONFORK) */
 #define VM_DONTDUMP 0x04000000UL
 #define VM_MIXEDMAP 0x10000000UL /* pages and raw frames may both appear */
 /* Removed in Linux 3.7; drivers of that age meant "leave this mapping alone". */

@@ -235,6 +235,36 @@ int kmm_mprotect(struct kmm_process *p, void *addr, size_t len, int prot);
 void *kmm_mremap(struct kmm_process *p, void *addr, size_t old_len, size_t new_len, int flags);
 
 /**
+ * kmm_fork - a child of @parent, as fork() makes one
+ * @parent: the process
+ *
+ * The child gets the parent's name, user ID and limits, its open files (shared, as after
+ * fork) and a copy of its mappings at the same offsets in the child's own window (see
+ * kmm_process_user_base()): VM_DONTCOPY ones are left out; each copy is opened by its driver
+ * (vm_ops->open, in the parent's context); private anonymous pages are copied; raw-frame
+ * (VM_PFNMAP) and mixed (VM_MIXEDMAP) mappings keep their frames; a driver's fault-handled
+ * mapping starts empty, so the child's first touches run the fault handler again;
+ * VM_WIPEONFORK ranges start empty; VM_LOCKED is not inherited. No code runs in the child:
+ * the caller acts for it with the kmm_* calls, and ends it with kmm_process_destroy().
+ *
+ * Context: process context, may sleep.
+ * Return: the child, or NULL when memory ran out.
+ */
+struct kmm_process *kmm_fork(struct kmm_process *parent);
+
+/**
+ * kmm_process_user_base - where @p's user window starts
+ * @p: the process
+ *
+ * A child's mappings lie at the parent's addresses moved by the difference of their bases
+ * (on a real kernel the difference is 0).
+ *
+ * Context: any.
+ * Return: the lowest user address of @p.
+ */
+unsigned long kmm_process_user_base(const struct kmm_process *p);
+
+/**
  * kmm_setuid - change @p's user ID, as setuid() does
  * @p: the process (new processes run as root, uid 0)
  * @uid: the new ID; leaving 0 gives up root's capabilities (CAP_IPC_LOCK: lock memory past

@@ -114,6 +114,8 @@ KMM_HIDDEN const char *chrdev_inode_path(const struct inode *inode);
 KMM_HIDDEN struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
 /* Unmap every VMA (exit); takes mm->lock. */
 KMM_HIDDEN void mm_teardown(struct mm_struct *mm);
+/* Give @child a copy of @parent's mappings, as fork does: 0 or -ENOMEM (then undo @child). */
+KMM_HIDDEN int mm_dup(struct mm_struct *child, struct mm_struct *parent);
 /* Host protection for a present page of @vma given its pte. */
 KMM_HIDDEN int vma_host_prot(const struct vm_area_struct *vma, const struct kmm_pte *pte);
 

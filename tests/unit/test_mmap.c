@@ -419,6 +419,72 @@ static void a_new_process_is_root_with_the_kernels_memlock_limit(void **state)
 	kmm_process_destroy(p);
 }
 
+/* @addr of @parent as the same place in @child's window. */
+static char *in_child(struct kmm_process *child, struct kmm_process *parent, char *addr)
+{
+	return addr + (kmm_process_user_base(child) - kmm_process_user_base(parent));
+}
+
+static void fork_copies_mappings_opens_them_and_copies_private_memory(void **state)
+{
+	struct kmm_process *p = kmm_process_create("parent"), *c;
+	int anon = MAP_PRIVATE | MAP_ANONYMOUS, prot = PROT_READ | PROT_WRITE;
+	int fd = kmm_open(p, "/dev/tdev", O_RDWR);
+	char *dev = kmm_mmap(p, fd, DEV_PAGES * PAGE_SIZE, prot, MAP_SHARED, 0);
+	char *mine = kmm_mmap(p, -1, 2 * PAGE_SIZE, prot, anon, 0);
+	char *gone = kmm_mmap(p, -1, PAGE_SIZE, prot, anon, 0);
+	unsigned long faults;
+
+	assert_int_equal(kmm_mmap_err(dev) | kmm_mmap_err(mine) | kmm_mmap_err(gone), 0);
+	dev[5] = 42;
+	mine[0] = 7;
+	kmm_process_mm(p)->mmap->vm_flags |= VM_DONTCOPY; /* the lowest VMA: gone, as madvise */
+	assert_ptr_equal(kmm_process_mm(p)->mmap->vm_start, (unsigned long)gone);
+	c = kmm_fork(p);
+	assert_non_null(c);
+	assert_int_equal(vm_opens, 1); /* the device mapping, opened for the child */
+	assert_int_equal(opens, 1); /* the file is shared, not opened again */
+	faults = faults_of(c);
+	/* the frames come along: the child sees the device's bytes without a fault */
+	assert_int_equal(in_child(c, p, dev)[5], 42);
+	assert_int_equal(faults_of(c), faults);
+	/* private memory is the child's own copy from now on */
+	assert_int_equal(in_child(c, p, mine)[0], 7);
+	in_child(c, p, mine)[0] = 8;
+	mine[1] = 9;
+	assert_int_equal(mine[0], 7);
+	assert_int_equal(in_child(c, p, mine)[1], 0);
+	/* VM_DONTCOPY left the child a hole there */
+	assert_null(vma_lookup(kmm_process_mm(c), (unsigned long)in_child(c, p, gone)));
+	kmm_process_destroy(c);
+	assert_int_equal(vm_closes, 1);
+	assert_int_equal(releases, 0); /* the parent still has it open */
+	kmm_process_destroy(p);
+	assert_int_equal(vm_closes, 2);
+	assert_int_equal(releases, 1);
+}
+
+static void a_child_does_not_inherit_locks_or_wiped_ranges(void **state)
+{
+	struct kmm_process *p = kmm_process_create("parent"), *c;
+	int anon = MAP_PRIVATE | MAP_ANONYMOUS, prot = PROT_READ | PROT_WRITE;
+	char *locked = kmm_mmap(p, -1, PAGE_SIZE, prot, anon | MAP_LOCKED, 0);
+	char *wiped = kmm_mmap(p, -1, PAGE_SIZE, prot, anon, 0);
+	struct vm_area_struct *vma;
+
+	wiped[0] = 1;
+	vma_lookup(kmm_process_mm(p), (unsigned long)wiped)->vm_flags |= VM_WIPEONFORK;
+	c = kmm_fork(p);
+	assert_non_null(c);
+	vma = vma_lookup(kmm_process_mm(c), (unsigned long)in_child(c, p, locked));
+	assert_non_null(vma);
+	assert_false(vma->vm_flags & VM_LOCKED);
+	assert_int_equal(in_child(c, p, wiped)[0], 0); /* zero-filled anew on the child's touch */
+	assert_int_equal(wiped[0], 1);
+	kmm_process_destroy(c);
+	kmm_process_destroy(p);
+}
+
 static void shutdown_tears_down_live_processes(void **state)
 {
 	struct kmm_process *p = kmm_process_create("prog");
@@ -440,6 +506,10 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(map_populate_faults_every_page_in_at_mmap, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			fork_copies_mappings_opens_them_and_copies_private_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_child_does_not_inherit_locks_or_wiped_ranges,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			locked_mappings_count_against_rlimit_memlock_without_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(
