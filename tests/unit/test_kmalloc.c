@@ -46,6 +46,34 @@ static void ksize_rounds_to_the_kernels_classes(void **state)
 	}
 }
 
+/* Every size up to 8 KiB, in every variant, comes from the smallest class that holds it. */
+static void every_size_is_served_by_the_smallest_class_that_holds_it(void **state)
+{
+	static const unsigned int classes[] = { 8,   16,  32,	64,   96,   128, 192,
+						256, 512, 1024, 2048, 4096, 8192 };
+	static const gfp_t variants[] = { GFP_KERNEL, GFP_KERNEL_ACCOUNT,
+					  GFP_KERNEL | __GFP_RECLAIMABLE, GFP_KERNEL | GFP_DMA };
+	unsigned int c = 0;
+
+	for (size_t size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
+		while (classes[c] < size)
+			c++;
+		for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
+			void *p;
+
+			if (v && size % 61 != 0 && size != classes[c])
+				continue; /* the variants share the table: a sample will do */
+			p = kmalloc(size, variants[v]);
+			if (!p || ksize(p) != classes[c] ||
+			    virt_to_head_page(p)->slab_cache !=
+				    kmm_kmalloc_cache(size, variants[v]))
+				fail_msg("kmalloc(%zu, variant %zu): %p, ksize %zu, want class %u",
+					 size, v, p, p ? ksize(p) : 0, classes[c]);
+			kfree(p);
+		}
+	}
+}
+
 static void kmalloc_size_roundup_agrees_with_ksize(void **state)
 {
 	static const size_t sizes[] = { 1, 8, 9, 65, 100, 129, 193, 1000, 4097, 8192, 8193, 70000 };
@@ -253,6 +281,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ksize_rounds_to_the_kernels_classes),
+		cmocka_unit_test(every_size_is_served_by_the_smallest_class_that_holds_it),
 		cmocka_unit_test(kmalloc_size_roundup_agrees_with_ksize),
 		cmocka_unit_test(power_of_two_sizes_are_naturally_aligned),
 		cmocka_unit_test(large_requests_are_compound_pages),
