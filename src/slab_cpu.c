@@ -269,7 +269,7 @@ static struct slab_cpu *cpu_get(struct kmem_cache *s)
 			list_add(&c->list, &s->cpus);
 	}
 	if (c) {
-		c->flush_seen = s->flush_req;
+		c->flush_seen = relaxed_load(s->flush_req);
 		if (!c->stash) { /* new */
 			c->stash = c->stash_first + 1;
 			c->stash_cap = SLAB_STASH;
@@ -491,5 +491,5 @@ void slab_flush_reachable_locked(struct kmem_cache *s, struct list_head *junk)
 		if (c == mine || c->abandoned)
 			slab_cpu_flush_locked(s, c, junk);
 	if (mine)
-		mine->flush_seen = s->flush_req;
+		mine->flush_seen = relaxed_load(s->flush_req);
 }

@@ -98,6 +98,10 @@ struct kmem_cache {
 	unsigned int offset; /* free pointer, from the object's start */
 	unsigned long fp_key; /* free pointer obfuscation, 0 when off */
 	unsigned long fp_mask; /* ~0 when obfuscating: the slot's address is mixed in too */
+	/* atomic, bumped by shrink: holders give their slab and stash back. Here, beside what
+	 * the fast path reads anyway, not by the node's busy lock: allocation from a stash reads
+	 * it, and shrinks are rare. */
+	unsigned long flush_req;
 	unsigned int debug; /* slab_debug flags in force: all work goes through slab_debug.c */
 	unsigned int red_left_pad;
 	unsigned int inuse; /* object + right red zone; metadata follows */
@@ -120,7 +124,6 @@ struct kmem_cache {
 	unsigned long nr_partial;
 	unsigned long node_free; /* free objects on node slabs */
 	unsigned long nr_slabs; /* all slabs, node and held; relaxed reads elsewhere */
-	unsigned long flush_req; /* bumped by shrink: holders give their slab back */
 	unsigned long errors; /* debug: reports counted for kmm_slab_validate */
 	struct list_head cpus; /* every slab_cpu of the cache */
 	struct list_head list; /* slab_caches, under slab_mutex */
