@@ -121,7 +121,7 @@ void kfree(const void *objp)
 	page = slab_head_page(obj);
 	if (unlikely(!PageSlab(page)))
 		return kfree_other(obj);
-	slab_free(page->slab_cache, page, obj, __builtin_return_address(0));
+	slab_free_any(page, obj, __builtin_return_address(0));
 }
 
 size_t ksize(const void *objp)

@@ -615,6 +615,7 @@ void slab_thread_exit(struct kmm_thread *t)
 		pthread_mutex_lock(&s->lock);
 		slab_cpu_flush_locked(s, ref->cpu, &junk);
 		ref->cpu->abandoned = true;
+		__atomic_store_n(&ref->cpu->owner, SLAB_CPU_NO_OWNER, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&s->lock);
 		slab_discard_list(s, &junk);
 	}

@@ -270,6 +270,7 @@ static struct slab_cpu *cpu_get(struct kmem_cache *s)
 	}
 	if (c) {
 		c->flush_seen = relaxed_load(s->flush_req);
+		__atomic_store_n(&c->owner, (unsigned long)t, __ATOMIC_RELAXED);
 		if (!c->stash) { /* new */
 			c->stash = c->stash_first + 1;
 			c->stash_cap = SLAB_STASH;

@@ -70,10 +70,14 @@ struct slab_cpu {
 	unsigned int nr_stash; /* atomic (relaxed), written by the owner: 0 .. stash_cap */
 	unsigned int stash_cap;
 	unsigned long flush_seen; /* owner: the cache's flush_req last honoured */
+	unsigned long owner; /* atomic (relaxed): its thread's address, SLAB_CPU_NO_OWNER once
+			      * abandoned (odd: no thread's, not even a NULL kmm_thread_self) */
 	bool abandoned; /* s->lock: its thread has exited */
 	struct list_head list; /* s->cpus, under s->lock */
 	void *stash_first[SLAB_STASH + 1]; /* the first stash, NULL-led */
 };
+
+#define SLAB_CPU_NO_OWNER 1UL
 
 /* One entry of a thread's table, indexed by cache id; gen tells a live entry from a stale one. */
 struct slab_cpu_ref {
@@ -229,12 +233,23 @@ KMM_HIDDEN void slab_flush_reachable_locked(struct kmem_cache *s, struct list_he
 extern KMM_HIDDEN unsigned long slab_lin_start, slab_lin_size;
 extern KMM_HIDDEN struct page *slab_mem_map;
 
-/* The head page of the block holding linear-map address @obj (in range: not checked). */
+/*
+ * The head page of the block holding linear-map address @obj (in range: not checked). A
+ * branch, which is predicted (most slab objects lie in head pages), not a conditional move,
+ * which would put the compound_head load on the chain of loads (page, cache, holder) ahead of
+ * a free's stores, and so ahead of the next allocation's loads; the empty asm keeps the
+ * compiler from making it one.
+ */
 static inline struct page *slab_head_page(const void *obj)
 {
 	struct page *page = slab_mem_map + (((unsigned long)obj - slab_lin_start) >> PAGE_SHIFT);
+	struct page *head = page->compound_head;
 
-	return page->compound_head ? page->compound_head : page;
+	if (__builtin_expect(head != NULL, 0)) {
+		__asm__("" : "+r"(head));
+		return head;
+	}
+	return page;
 }
 
 /* Report an invalid pointer passed to a free function (slab_debug.c). */
@@ -360,6 +375,31 @@ static inline __attribute__((always_inline)) void slab_free(struct kmem_cache *s
 		}
 	}
 	slab_free_slow(s, page, obj, caller);
+}
+
+/*
+ * kfree() of @obj, a slab object on @page: when the calling thread holds @page, it frees onto
+ * its list with the slab_cpu found through page->private, not through the cache's entry in
+ * the thread's table, whose address would wait on page->slab_cache and then the table: the
+ * next allocation's loads depend on this free's stores, so their addresses should be known
+ * early. Anything else goes through slab_free().
+ */
+static inline __attribute__((always_inline)) void slab_free_any(struct page *page, void *obj,
+								void *caller)
+{
+	struct kmem_cache *s = page->slab_cache;
+	struct slab_cpu *c = (struct slab_cpu *)__atomic_load_n(&page->private, __ATOMIC_RELAXED);
+
+	if (__builtin_expect(c &&
+				     __atomic_load_n(&c->owner, __ATOMIC_RELAXED) ==
+					     (unsigned long)kmm_thread_self &&
+				     obj != c->freelist,
+			     1)) {
+		set_freepointer(s, obj, c->freelist);
+		c->freelist = obj;
+		return;
+	}
+	slab_free(s, page, obj, caller);
 }
 
 /* ---- slab_debug.c ---- */

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -264,6 +265,59 @@ static void failslab_applies_to_kmalloc(void **state)
 	kfree(kmalloc(32, GFP_KERNEL));
 }
 
+struct batch {
+	void *objs[400];
+	int n;
+};
+
+static void *kmalloc_batch(void *arg)
+{
+	struct batch *b = arg;
+
+	for (int i = 0; i < b->n; i++)
+		b->objs[i] = kmalloc(64, GFP_KERNEL);
+	return NULL;
+}
+
+static void *kfree_batch(void *arg)
+{
+	struct batch *b = arg;
+
+	for (int i = 0; i < b->n; i++)
+		kfree(b->objs[i]);
+	return NULL;
+}
+
+static void run(void *(*fn)(void *), struct batch *b)
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, fn, b);
+	pthread_join(t, NULL);
+}
+
+/* kfree takes a shortcut when the calling thread holds the object's slab; from any other
+ * thread (one new to kmm, or after the allocating thread is gone) the objects still go back
+ * where they belong, and come out again once each. */
+static void kfree_from_other_threads_gives_objects_back(void **state)
+{
+	struct kmem_cache *s = kmm_kmalloc_cache(64, GFP_KERNEL);
+	struct batch b = { .n = 200 }, again = { .n = 400 };
+
+	kmalloc_batch(&b); /* here; freed by a new thread */
+	run(kfree_batch, &b);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	run(kmalloc_batch, &b); /* by a thread that exits; freed by another new one */
+	run(kfree_batch, &b);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	kmalloc_batch(&again);
+	for (int i = 0; i < again.n; i++)
+		for (int j = i + 1; j < again.n; j++)
+			assert_ptr_not_equal(again.objs[i], again.objs[j]);
+	kfree_batch(&again);
+	assert_int_equal(kmm_slab_validate(s), 0);
+}
+
 static void kfree_of_a_foreign_pointer_is_reported(void **state)
 {
 	unsigned long page = __get_free_page(GFP_KERNEL);
@@ -296,6 +350,7 @@ int main(void)
 		cmocka_unit_test(kvmalloc_family_round_trips),
 		cmocka_unit_test(kfree_sensitive_clears_before_freeing),
 		cmocka_unit_test(failslab_applies_to_kmalloc),
+		cmocka_unit_test(kfree_from_other_threads_gives_objects_back),
 		cmocka_unit_test(kfree_of_a_foreign_pointer_is_reported),
 	};
 
