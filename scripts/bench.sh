@@ -51,15 +51,24 @@ per_op() {
 	awk -v a="$a" -v b="$b" -v n=$((N2 - N1)) 'BEGIN { printf "%.1f", (b - a) / n }'
 }
 
-# top_functions MODE N: the biggest self costs per op in the N2 run of MODE.
+# top_functions MODE: the biggest self costs per op in the N2 run of MODE, by function (code
+# inlined from a header is listed under the function it was inlined into, and added to it).
 top_functions() {
 	callgrind_annotate --inclusive=no --threshold=100 --auto=no "$TMP/cg.$1.$N2" 2>/dev/null |
-		awk -v n="$N2" -v skip=":loop_$1 " '
-			$1 ~ /^[0-9,]+$/ && / \[/ && !/PROGRAM TOTALS/ && !index($0, skip) {
-				c = $1; gsub(",", "", c)
-				fn = $0; sub(/ \[.*/, "", fn); sub(/.*:/, "", fn)
-				if (c / n >= 1 && shown++ < 12) printf "    %6.1f  %s\n", c / n, fn
-			}'
+		awk -v n="$N2" -v skip=":loop_$1" '
+			$1 ~ /^[0-9,]+$/ && !/PROGRAM TOTALS/ {
+				line = $0; gsub(/\([ 0-9.]+%\)/, "", line); split(line, f, " ")
+				if (f[2] !~ /:/ || index(f[2], skip))
+					next
+				c = f[1]; gsub(",", "", c)
+				fn = f[2]; sub(/.*:/, "", fn)
+				cost[fn] += c
+			}
+			END {
+				for (fn in cost)
+					if (cost[fn] / n >= 1)
+						printf "    %6.1f  %s\n", cost[fn] / n, fn
+			}' | sort -rn -k1 | head -12
 }
 
 echo "== page allocator: timing =="
