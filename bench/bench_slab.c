@@ -10,6 +10,7 @@
  * Patterns (one op = one allocation and its free):
  *	pair	allocate and free at once, one thread
  *	batch	allocate 256, then free them in the same order
+ *	batch1k	allocate 1000, then free them in the same order (more than a thread's own slab)
  *	2thr	"pair" in two threads at once (the mean per-thread cost)
  *	xthr	producer/consumer: one thread allocates, another frees, through a ring
  *	bulk	kmem_cache_alloc_bulk/free_bulk of 64 against a loop of 64 mallocs
@@ -17,11 +18,13 @@
  * memory holding 1M live 64-byte objects per byte requested: slab pages for kmm, resident set
  * growth for the peers.
  *
- * With --callgrind-<mode> N (modes: cache64, kmalloc64, batch64, and glibc64, jemalloc64,
- * mimalloc64, tcmalloc64 for the peers' pairs) the program runs N ops of one kind
- * and nothing else, for instruction counts under callgrind:
+ * With --callgrind-<mode> N the program runs N ops of one kind and nothing else, for
+ * instruction counts under callgrind. Modes: cache64, kmalloc64 (pairs), batch64 (256),
+ * batch1k64 and kbatch1k64 (1000, cache and kmalloc); for the peers glibc64, jemalloc64,
+ * mimalloc64, tcmalloc64 (pairs, collected in loop_peer64) and glibc-batch1k64 ...
+ * tcmalloc-batch1k64 (collected in loop_peer_batch1k64):
  *	valgrind --tool=callgrind --toggle-collect=loop_cache64 bench_slab --callgrind-cache64 N
- * at two N, differenced. Benchmarks print numbers; they never assert times.
+ * at two N, differenced (scripts/bench.sh does). Benchmarks print numbers; they never assert times.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -39,6 +42,7 @@
 #define RUNS 5
 #define RUN_NS 60000000.0
 #define BATCH 256
+#define BATCH1K 1000
 #define BULK 64
 #define RING 1024
 #define FOOTPRINT_OBJS (1UL << 20)
@@ -126,16 +130,26 @@ run_pair(const struct allocator *a, size_t size, unsigned long ops)
 	}
 }
 
-static void run_batch(const struct allocator *a, size_t size, unsigned long ops)
+static void run_batch_of(const struct allocator *a, size_t size, unsigned long ops, int batch)
 {
-	void *p[BATCH];
+	void *p[BATCH1K];
 
-	for (unsigned long i = 0; i < ops; i += BATCH) {
-		for (int j = 0; j < BATCH; j++)
+	for (unsigned long i = 0; i < ops; i += batch) {
+		for (int j = 0; j < batch; j++)
 			p[j] = a->alloc(size);
-		for (int j = 0; j < BATCH; j++)
+		for (int j = 0; j < batch; j++)
 			a->free(p[j]);
 	}
+}
+
+static void run_batch(const struct allocator *a, size_t size, unsigned long ops)
+{
+	run_batch_of(a, size, ops, BATCH);
+}
+
+static void run_batch1k(const struct allocator *a, size_t size, unsigned long ops)
+{
+	run_batch_of(a, size, ops, BATCH1K);
 }
 
 static void run_bulk(const struct allocator *a, size_t size, unsigned long ops)
@@ -292,6 +306,11 @@ static double m_batch(const struct allocator *a, size_t size)
 	return measure(run_batch, a, size);
 }
 
+static double m_batch1k(const struct allocator *a, size_t size)
+{
+	return measure(run_batch1k, a, size);
+}
+
 static double m_bulk(const struct allocator *a, size_t size)
 {
 	return measure(run_bulk, a, size);
@@ -388,39 +407,85 @@ static void __attribute__((noinline)) loop_batch64(unsigned long n)
 	}
 }
 
-/* A peer's malloc+free pair of 64 bytes, for the same count. */
-static void __attribute__((noinline)) loop_peer64(const struct allocator *a, unsigned long n)
+static void __attribute__((noinline)) loop_batch1k64(unsigned long n)
+{
+	void *p[BATCH1K];
+
+	for (unsigned long i = 0; i < n; i += BATCH1K) {
+		for (int j = 0; j < BATCH1K; j++)
+			p[j] = kmem_cache_alloc(cur_cache, GFP_KERNEL);
+		for (int j = 0; j < BATCH1K; j++)
+			kmem_cache_free(cur_cache, p[j]);
+	}
+}
+
+static void __attribute__((noinline)) loop_kbatch1k64(unsigned long n)
+{
+	void *p[BATCH1K];
+
+	for (unsigned long i = 0; i < n; i += BATCH1K) {
+		for (int j = 0; j < BATCH1K; j++)
+			p[j] = kmalloc(64, GFP_KERNEL);
+		for (int j = 0; j < BATCH1K; j++)
+			kfree(p[j]);
+	}
+}
+
+/* A peer's malloc+free pair of 64 bytes, for the same count (the peer is allocs[0]; no
+ * argument names it, so the compiler makes no specialised copy that callgrind would miss). */
+static void __attribute__((noinline)) loop_peer64(unsigned long n)
 {
 	for (unsigned long i = 0; i < n; i++) {
-		void *p = a->alloc(64);
+		void *p = allocs[0].alloc(64);
 
 		__asm__ __volatile__("" : : "r"(p) : "memory");
-		a->free(p);
+		allocs[0].free(p);
+	}
+}
+
+/* A peer's batch: 1000 mallocs of 64 bytes, then their frees. */
+static void __attribute__((noinline)) loop_peer_batch1k64(unsigned long n)
+{
+	void *p[BATCH1K];
+
+	for (unsigned long i = 0; i < n; i += BATCH1K) {
+		for (int j = 0; j < BATCH1K; j++)
+			p[j] = allocs[0].alloc(64);
+		for (int j = 0; j < BATCH1K; j++)
+			allocs[0].free(p[j]);
 	}
 }
 
 static int callgrind_peer(const char *mode, unsigned long n)
 {
-	static const char *const libs[][3] = {
-		{ "glibc64", NULL, NULL },
-		{ "jemalloc64", "libjemalloc.so.2", "malloc" },
-		{ "mimalloc64", "libmimalloc.so.2", "mi_malloc" },
-		{ "tcmalloc64", "libtcmalloc_minimal.so.4", "tc_malloc" },
+	static const char *const libs[][4] = {
+		{ "glibc", NULL, NULL, NULL },
+		{ "jemalloc", "libjemalloc.so.2", "malloc", "free" },
+		{ "mimalloc", "libmimalloc.so.2", "mi_malloc", "mi_free" },
+		{ "tcmalloc", "libtcmalloc_minimal.so.4", "tc_malloc", "tc_free" },
 	};
-	static const char *const frees[] = { NULL, "free", "mi_free", "tc_free" };
 
 	for (int i = 0; i < 4; i++) {
-		if (strcmp(mode, libs[i][0]))
+		char pair[32], batch[32];
+
+		snprintf(pair, sizeof(pair), "%s64", libs[i][0]);
+		snprintf(batch, sizeof(batch), "%s-batch1k64", libs[i][0]);
+		if (strcmp(mode, pair) && strcmp(mode, batch))
 			continue;
 		if (i == 0) {
 			allocs[0] = (struct allocator){ "glibc", malloc, free };
 		} else {
-			add_peer(libs[i][0], libs[i][1], libs[i][2], frees[i]);
+			add_peer(libs[i][0], libs[i][1], libs[i][2], libs[i][3]);
 			if (!nr_allocs)
 				return 1;
 		}
 		allocs[0].free(allocs[0].alloc(64));
-		loop_peer64(&allocs[0], n);
+		if (!strcmp(mode, batch)) {
+			run_batch_of(&allocs[0], 64, BATCH1K, BATCH1K); /* warm, as kmm's is */
+			loop_peer_batch1k64(n);
+		} else {
+			loop_peer64(n);
+		}
 		return 0;
 	}
 	return 2;
@@ -440,6 +505,10 @@ static int callgrind_mode(const char *mode, unsigned long n)
 		loop_kmalloc64(n);
 	else if (!strcmp(mode, "batch64"))
 		loop_batch64(n);
+	else if (!strcmp(mode, "batch1k64"))
+		loop_batch1k64(n);
+	else if (!strcmp(mode, "kbatch1k64"))
+		loop_kbatch1k64(n);
 	else
 		return 2;
 	kmem_cache_destroy(cur_cache);
@@ -507,6 +576,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		pattern("batch", m_batch, 0, sizes[i]);
 	pattern("batch", m_batch, 1, 64);
+	pattern("batch1k", m_batch1k, 0, 64);
+	pattern("batch1k", m_batch1k, 1, 64);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		pattern("2thr", measure_two_threads, 0, sizes[i]);
 	pattern("2thr", measure_two_threads, 1, 64);

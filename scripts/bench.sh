@@ -25,36 +25,50 @@ fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 
-# allocator_ir BENCH MODE N: instructions spent below loop_MODE in a run of N ops.
+# allocator_ir BENCH MODE N [LOOP]: instructions spent below loop_LOOP (default loop_MODE) in a
+# run of N ops.
 allocator_ir() {
 	out=$TMP/cg.$2.$3
-	valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect="loop_$2" \
+	loop=loop_${4:-$2}
+	# bench_slab re-executes itself to make static TLS room for jemalloc, which valgrind
+	# cannot follow: give it the room from the start.
+	KMM_BENCH_REEXEC=1 GLIBC_TUNABLES=glibc.rtld.optional_static_tls=65536 \
+		valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect="$loop" \
 		"$1" "--callgrind-$2" "$3" >/dev/null 2>"$TMP/valgrind.log" || {
 		cat "$TMP/valgrind.log" >&2
 		return 1
 	}
 	incl=$(sed -n 's/^totals: *//p' "$out" | cut -d' ' -f1)
 	self=$(callgrind_annotate --inclusive=no --threshold=100 --auto=no "$out" 2>/dev/null |
-		awk -v f=":loop_$2 " 'index($0, f) { gsub(",", "", $1); print $1; exit }')
+		awk -v f=":$loop " 'index($0, f) { gsub(",", "", $1); print $1; exit }')
 	echo $((incl - ${self:-0}))
 }
 
-# per_op BENCH MODE: instructions per op, N1/N2 differenced, one decimal.
+# per_op BENCH MODE [LOOP]: instructions per op, N1/N2 differenced, one decimal.
 per_op() {
-	a=$(allocator_ir "$1" "$2" $N1)
-	b=$(allocator_ir "$1" "$2" $N2)
+	a=$(allocator_ir "$1" "$2" $N1 "${3:-}")
+	b=$(allocator_ir "$1" "$2" $N2 "${3:-}")
 	awk -v a="$a" -v b="$b" -v n=$((N2 - N1)) 'BEGIN { printf "%.1f", (b - a) / n }'
 }
 
-# top_functions MODE N: the biggest self costs per op in the N2 run of MODE.
+# top_functions MODE: the biggest self costs per op in the N2 run of MODE, by function (code
+# inlined from a header is listed under the function it was inlined into, and added to it).
 top_functions() {
 	callgrind_annotate --inclusive=no --threshold=100 --auto=no "$TMP/cg.$1.$N2" 2>/dev/null |
-		awk -v n="$N2" -v skip=":loop_$1 " '
-			$1 ~ /^[0-9,]+$/ && / \[/ && !/PROGRAM TOTALS/ && !index($0, skip) {
-				c = $1; gsub(",", "", c)
-				fn = $0; sub(/ \[.*/, "", fn); sub(/.*:/, "", fn)
-				if (c / n >= 1 && shown++ < 12) printf "    %6.1f  %s\n", c / n, fn
-			}'
+		awk -v n="$N2" -v skip=":loop_$1" '
+			$1 ~ /^[0-9,]+$/ && !/PROGRAM TOTALS/ {
+				line = $0; gsub(/\([ 0-9.]+%\)/, "", line); split(line, f, " ")
+				if (f[2] !~ /:/ || index(f[2], skip))
+					next
+				c = f[1]; gsub(",", "", c)
+				fn = f[2]; sub(/.*:/, "", fn)
+				cost[fn] += c
+			}
+			END {
+				for (fn in cost)
+					if (cost[fn] / n >= 1)
+						printf "    %6.1f  %s\n", cost[fn] / n, fn
+			}' | sort -rn -k1 | head -12
 }
 
 echo "== page allocator: timing =="
@@ -106,3 +120,23 @@ done
 echo
 echo "where an order-0 alloc_pages+__free_pages pair spends them (self instructions per pair):"
 top_functions order0
+
+SLAB_BENCH=$BUILD/bench/bench_slab
+if [ -x "$SLAB_BENCH" ]; then
+	echo
+	echo "== slab caches and kmalloc: instructions per op (callgrind, Ir; one op = alloc + free) =="
+	printf '%-40s %10s\n' "pattern" "instr/op"
+	for m in "cache64:kmem_cache_alloc+free, 64 B" "kmalloc64:kmalloc(64)+kfree" \
+		"batch64:kmem_cache 64 B x256, free all" "batch1k64:kmem_cache 64 B x1000, free all" \
+		"kbatch1k64:kmalloc(64) x1000, free all"; do
+		printf '%-40s %10s\n' "${m#*:}" "$(per_op "$SLAB_BENCH" "${m%%:*}")"
+	done
+	for p in glibc jemalloc mimalloc tcmalloc; do
+		printf '%-40s %10s\n' "$p malloc(64)+free" "$(per_op "$SLAB_BENCH" "${p}64" peer64)"
+		printf '%-40s %10s\n' "$p malloc(64) x1000, free all" \
+			"$(per_op "$SLAB_BENCH" "$p-batch1k64" peer_batch1k64)"
+	done
+	echo
+	echo "where a kmem_cache batch of 1000 spends them (self instructions per op):"
+	top_functions batch1k64
+fi

@@ -36,23 +36,22 @@ static const char *const class_name[NR_KMALLOC_CLASSES] = { "8",   "16",  "32",	
 static const char *const type_prefix[NR_KMALLOC_TYPES] = { "kmalloc-", "kmalloc-cg-",
 							   "kmalloc-rcl-", "dma-kmalloc-" };
 
-/* Class of sizes 1..192 by (size + 7) / 8: the two odd classes 96 and 192 live here. */
-static const unsigned char small_class[25] = {
-	0, 0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6,
-};
+/* The class of sizes 1..KMALLOC_MAX_CACHE_SIZE, by (size - 1) / 8; filled at boot. */
+static unsigned char size_index[KMALLOC_MAX_CACHE_SIZE / 8];
 
 static struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][NR_KMALLOC_CLASSES];
 
+/* The gfp bits that choose a cache other than kmalloc-N. */
+#define KMALLOC_TYPE_GFP (__GFP_DMA | __GFP_RECLAIMABLE | __GFP_ACCOUNT)
+
 static inline unsigned int size_class(size_t size)
 {
-	if (size <= 192)
-		return small_class[(size + 7) / 8];
-	return (unsigned int)(64 - __builtin_clzl(size - 1)) - 1;
+	return size_index[(size - 1) / 8];
 }
 
 static inline enum kmalloc_type gfp_type(gfp_t gfp)
 {
-	if (likely(!(gfp & (__GFP_DMA | __GFP_RECLAIMABLE | __GFP_ACCOUNT))))
+	if (likely(!(gfp & KMALLOC_TYPE_GFP)))
 		return KMALLOC_NORMAL;
 	if (gfp & __GFP_DMA)
 		return KMALLOC_DMA;
@@ -75,14 +74,40 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	return page ? page_address(page) : NULL;
 }
 
+/* Everything but a kmalloc-N request of 1..8192 bytes. */
+static void *__attribute__((noinline)) kmalloc_other(size_t size, gfp_t gfp, void *caller)
+{
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_large(size, gfp);
+	if (!size)
+		return ZERO_SIZE_PTR;
+	return slab_alloc(kmalloc_caches[gfp_type(gfp)][size_class(size)], gfp, size, caller);
+}
+
 void *kmalloc(size_t size, gfp_t gfp)
 {
-	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
-		return kmalloc_large(size, gfp);
-	if (unlikely(!size))
-		return ZERO_SIZE_PTR;
-	return slab_alloc(kmalloc_caches[gfp_type(gfp)][size_class(size)], gfp, size,
+	/* size - 1 wraps for 0, so one test sends 0 and large sizes aside. */
+	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE || (gfp & KMALLOC_TYPE_GFP)))
+		return kmalloc_other(size, gfp, __builtin_return_address(0));
+	return slab_alloc(kmalloc_caches[KMALLOC_NORMAL][size_class(size)], gfp, size,
 			  __builtin_return_address(0));
+}
+
+/* kfree() of what is not a slab object: NULL, ZERO_SIZE_PTR, a large block, or a bad pointer. */
+static void __attribute__((noinline)) kfree_other(const void *obj)
+{
+	struct page *page;
+
+	if (ZERO_OR_NULL_PTR(obj))
+		return;
+	page = slab_of(obj, "kfree");
+	if (!page)
+		return;
+	if (!PageHead(page) || obj != page_address(page)) {
+		slab_report_invalid_free("kfree", obj, "not memory from kmalloc");
+		return;
+	}
+	__free_pages(page, compound_order(page));
 }
 
 void kfree(const void *objp)
@@ -90,20 +115,13 @@ void kfree(const void *objp)
 	struct page *page;
 	void *obj = (void *)objp;
 
-	if (unlikely(ZERO_OR_NULL_PTR(objp)))
-		return;
-	page = slab_of(obj, "kfree");
-	if (unlikely(!page))
-		return;
-	if (likely(PageSlab(page))) {
-		slab_free(page->slab_cache, page, obj, __builtin_return_address(0));
-		return;
-	}
-	if (unlikely(!PageHead(page) || obj != page_address(page))) {
-		slab_report_invalid_free("kfree", obj, "not memory from kmalloc");
-		return;
-	}
-	__free_pages(page, compound_order(page));
+	/* NULL and ZERO_SIZE_PTR wrap around to far outside the linear map, as bad pointers do. */
+	if (unlikely((unsigned long)obj - slab_lin_start >= slab_lin_size))
+		return kfree_other(obj);
+	page = slab_head_page(obj);
+	if (unlikely(!PageSlab(page)))
+		return kfree_other(obj);
+	slab_free_any(page, obj, __builtin_return_address(0));
 }
 
 size_t ksize(const void *objp)
@@ -198,9 +216,17 @@ void kmalloc_init(void)
 	static const slab_flags_t type_flags[NR_KMALLOC_TYPES] = { 0, SLAB_ACCOUNT,
 								   SLAB_RECLAIM_ACCOUNT,
 								   SLAB_CACHE_DMA };
+	unsigned int c = 0;
+
+	/* The smallest class that holds each size; 96 and 192 sit between their powers of 2. */
+	for (unsigned int i = 0; i < KMALLOC_MAX_CACHE_SIZE / 8; i++) {
+		while (class_size[c] < (i + 1) * 8)
+			c++;
+		size_index[i] = (unsigned char)c;
+	}
 
 	for (int t = 0; t < NR_KMALLOC_TYPES; t++) {
-		for (int c = 0; c < NR_KMALLOC_CLASSES; c++) {
+		for (c = 0; c < NR_KMALLOC_CLASSES; c++) {
 			char name[32];
 
 			snprintf(name, sizeof(name), "%s%s", type_prefix[t], class_name[c]);

@@ -417,6 +417,10 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 	if (s->flags & SLAB_RECLAIM_ACCOUNT)
 		s->alloc_gfp |= __GFP_RECLAIMABLE;
 	calculate_sizes(s);
+	s->stash_max = STASH_BYTES / s->size;
+	s->stash_max = s->stash_max < SLAB_STASH     ? SLAB_STASH :
+		       s->stash_max > STASH_MAX_OBJS ? STASH_MAX_OBJS :
+						       s->stash_max;
 	{
 		unsigned int l = 31 - (unsigned int)__builtin_clz(s->size);
 
@@ -456,7 +460,7 @@ static void free_cache(struct kmem_cache *s)
 	list_del(&s->list);
 	cache_by_id[s->id] = NULL;
 	list_for_each_entry_safe (c, n, &s->cpus, list)
-		free(c);
+		slab_cpu_free(c);
 	pthread_mutex_destroy(&s->lock);
 	free(s->random_seq);
 	free(s);
@@ -611,6 +615,7 @@ void slab_thread_exit(struct kmm_thread *t)
 		pthread_mutex_lock(&s->lock);
 		slab_cpu_flush_locked(s, ref->cpu, &junk);
 		ref->cpu->abandoned = true;
+		__atomic_store_n(&ref->cpu->owner, SLAB_CPU_NO_OWNER, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&s->lock);
 		slab_discard_list(s, &junk);
 	}
@@ -622,15 +627,24 @@ void slab_thread_exit(struct kmm_thread *t)
 
 /* ---------------------------------------------------------------- views */
 
+/*
+ * active_objs: every object not free on a node slab, less those waiting in the threads'
+ * stashes. A slab a thread allocates from counts as all active, as the kernel counts its
+ * per-CPU slabs. The stash counts are read while their owners run: a snapshot.
+ */
 static void fill_info(struct kmem_cache *s, struct kmm_slab_info *info)
 {
-	unsigned long slabs;
+	unsigned long slabs, stashed = 0;
+	struct slab_cpu *c;
 
 	pthread_mutex_lock(&s->lock);
 	slabs = relaxed_load(s->nr_slabs);
+	list_for_each_entry (c, &s->cpus, list)
+		stashed += relaxed_load(c->nr_stash);
 	snprintf(info->name, sizeof(info->name), "%s", s->name);
 	info->num_objs = slabs * s->objects;
 	info->active_objs = info->num_objs - s->node_free;
+	info->active_objs -= stashed < info->active_objs ? stashed : info->active_objs;
 	info->objsize = s->size;
 	info->objperslab = s->objects;
 	info->pagesperslab = 1u << s->order;

@@ -1,8 +1,10 @@
 /*
  * slab_cpu.c - the per-thread side of the slab allocator: each thread's struct slab_cpu per
  * cache, the allocation and free paths that run without a lock, the lock-free stack through
- * which other threads return objects, the stash that batches frees into node slabs, and the
- * refills that trade an exhausted slab for a partial or a new one.
+ * which other threads return objects, the stash that keeps objects freed into node slabs for
+ * the thread's next allocations (growing while a thread's batches outgrow it, given back in
+ * halves under one lock when it can grow no more), and the refills that trade an exhausted
+ * slab for a partial or a new one.
  *
  * A slab_cpu's freelist, slab and stash belong to its thread alone (internal/slab.h has the
  * picture); remote is pushed by anyone with compare-and-swap and taken whole by an exchange.
@@ -111,18 +113,71 @@ static void remote_drain_locked(struct kmem_cache *s, struct slab_cpu *c, struct
 	}
 }
 
-static void stash_flush_locked(struct kmem_cache *s, struct slab_cpu *c, struct list_head *junk)
+/* Give back the stash's first @nr objects (its oldest); s->lock held. */
+static void stash_give_back_locked(struct kmem_cache *s, struct slab_cpu *c, unsigned int nr,
+				   struct list_head *junk)
 {
-	while (c->nr_stash)
-		give_back_locked(s, c, c->stash[--c->nr_stash], junk);
+	unsigned int n = c->nr_stash;
+
+	for (unsigned int i = 0; i < nr; i++)
+		give_back_locked(s, c, c->stash[i], junk);
+	memmove(c->stash, c->stash + nr, (n - nr) * sizeof(*c->stash));
+	__atomic_store_n(&c->nr_stash, n - nr, __ATOMIC_RELAXED);
 }
 
-static void stash_flush(struct kmem_cache *s, struct slab_cpu *c)
+/* Back to the first stash, which is empty. */
+static void stash_shrink(struct slab_cpu *c)
 {
+	if (c->stash != c->stash_first + 1)
+		free(c->stash - 1);
+	c->stash = c->stash_first + 1;
+	c->stash_cap = SLAB_STASH;
+}
+
+static void stash_flush_locked(struct kmem_cache *s, struct slab_cpu *c, struct list_head *junk)
+{
+	stash_give_back_locked(s, c, c->nr_stash, junk);
+	stash_shrink(c);
+}
+
+/* Twice the room, up to the cache's stash_max; false when it may not or cannot grow. */
+static bool stash_grow(struct kmem_cache *s, struct slab_cpu *c)
+{
+	unsigned int cap = c->stash_cap * 2 < s->stash_max ? c->stash_cap * 2 : s->stash_max;
+	void **base;
+
+	if (cap <= c->stash_cap)
+		return false;
+	base = malloc((cap + 1) * sizeof(*base));
+	if (!base)
+		return false;
+	base[0] = NULL;
+	memcpy(base + 1, c->stash, c->nr_stash * sizeof(*base));
+	if (c->stash != c->stash_first + 1)
+		free(c->stash - 1);
+	c->stash = base + 1;
+	c->stash_cap = cap;
+	return true;
+}
+
+/*
+ * The stash is full: honour a pending shrink by giving everything back; else grow; else give
+ * the older half back under one lock (the newer half is what the next allocations want).
+ */
+static void stash_make_room(struct kmem_cache *s, struct slab_cpu *c)
+{
+	unsigned long flush = relaxed_load(s->flush_req);
 	struct list_head junk = { &junk, &junk };
 
+	if (c->flush_seen == flush && stash_grow(s, c))
+		return;
 	pthread_mutex_lock(&s->lock);
-	stash_flush_locked(s, c, &junk);
+	if (c->flush_seen != flush) {
+		slab_cpu_flush_locked(s, c, &junk);
+		c->flush_seen = flush;
+	} else {
+		stash_give_back_locked(s, c, c->nr_stash / 2, &junk);
+	}
 	pthread_mutex_unlock(&s->lock);
 	slab_discard_list(s, &junk);
 }
@@ -213,15 +268,21 @@ static struct slab_cpu *cpu_get(struct kmem_cache *s)
 		if (c)
 			list_add(&c->list, &s->cpus);
 	}
-	if (c)
-		c->flush_seen = s->flush_req;
+	if (c) {
+		c->flush_seen = relaxed_load(s->flush_req);
+		__atomic_store_n(&c->owner, (unsigned long)t, __ATOMIC_RELAXED);
+		if (!c->stash) { /* new */
+			c->stash = c->stash_first + 1;
+			c->stash_cap = SLAB_STASH;
+		}
+	}
 	pthread_mutex_unlock(&s->lock);
 	if (c)
 		t->slab_cpus[s->id] = (struct slab_cpu_ref){ .cpu = c, .gen = s->gen };
 	return c;
 }
 
-/* Give back everything @c holds; s->lock held. Leaves remote objects for a later drain. */
+/* Give back everything @c holds; s->lock held. Its stash shrinks back to the first. */
 void slab_cpu_flush_locked(struct kmem_cache *s, struct slab_cpu *c, struct list_head *junk)
 {
 	struct page *old;
@@ -231,6 +292,14 @@ void slab_cpu_flush_locked(struct kmem_cache *s, struct slab_cpu *c, struct list
 	old = deactivate_locked(s, c);
 	if (old)
 		list_add(&old->lru, junk);
+}
+
+/* Free @c itself, flushed or not (the cache is going away). */
+void slab_cpu_free(struct slab_cpu *c)
+{
+	if (c->stash != c->stash_first + 1)
+		free(c->stash - 1);
+	free(c);
 }
 
 /* ---------------------------------------------------------------- allocation */
@@ -262,8 +331,11 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller
 		return NULL;
 	obj = c->freelist;
 	if (likely(c->flush_seen == relaxed_load(s->flush_req))) {
-		if (!obj && c->nr_stash) {
-			obj = c->stash[--c->nr_stash];
+		unsigned int n = c->nr_stash;
+
+		if (!obj && n) {
+			obj = c->stash[n - 1];
+			__atomic_store_n(&c->nr_stash, n - 1, __ATOMIC_RELAXED);
 			goto out;
 		}
 	} else {
@@ -331,10 +403,15 @@ void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *ca
 	if (!c)
 		c = cpu_get(s);
 	if (likely(c)) {
-		/* A node slab: batch such frees, one lock per SLAB_STASH of them. */
-		if (c->nr_stash == SLAB_STASH)
-			stash_flush(s, c);
-		c->stash[c->nr_stash++] = obj;
+		/* A node slab: keep the object for this thread, give back in batches. */
+		if (unlikely(c->stash[(long)c->nr_stash - 1] == obj)) {
+			report_double_free(s, obj);
+			return;
+		}
+		if (c->nr_stash == c->stash_cap)
+			stash_make_room(s, c);
+		c->stash[c->nr_stash] = obj;
+		__atomic_store_n(&c->nr_stash, c->nr_stash + 1, __ATOMIC_RELAXED);
 		return;
 	}
 	pthread_mutex_lock(&s->lock);
@@ -415,5 +492,5 @@ void slab_flush_reachable_locked(struct kmem_cache *s, struct list_head *junk)
 		if (c == mine || c->abandoned)
 			slab_cpu_flush_locked(s, c, junk);
 	if (mine)
-		mine->flush_seen = s->flush_req;
+		mine->flush_seen = relaxed_load(s->flush_req);
 }

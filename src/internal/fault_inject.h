@@ -12,17 +12,21 @@
 extern KMM_HIDDEN __thread unsigned int fault_fail_nth __attribute__((tls_model("initial-exec")));
 extern KMM_HIDDEN unsigned int fault_points_on;
 
-/*
- * kmm_should_fail() for kmm's own allocators: with the point off and no fail-nth armed (the
- * usual case) it is two loads and no call.
- */
+/* Could kmm_should_fail(@point, ...) say yes? Not while the point is off and no fail-nth is
+ * armed (the usual case): two loads and no call. */
+static inline bool fault_may_fail(enum kmm_fault_point point)
+{
+	return __builtin_expect(
+		fault_fail_nth ||
+			(__atomic_load_n(&fault_points_on, __ATOMIC_RELAXED) & (1U << point)),
+		0);
+}
+
+/* kmm_should_fail() for kmm's own allocators, with fault_may_fail() as its inline front. */
 static inline bool fault_should_fail(enum kmm_fault_point point, gfp_t gfp, unsigned int order,
 				     size_t size)
 {
-	if (__builtin_expect(
-		    !fault_fail_nth &&
-			    !(__atomic_load_n(&fault_points_on, __ATOMIC_RELAXED) & (1U << point)),
-		    1))
+	if (!fault_may_fail(point))
 		return false;
 	return kmm_should_fail(point, gfp, order, size);
 }

@@ -44,22 +44,40 @@
 
 #define SLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
 
+/*
+ * The stash starts at SLAB_STASH slots and doubles each time it fills, up to the cache's
+ * stash_max (about STASH_BYTES of objects, at most STASH_MAX_OBJS); full at its largest, it
+ * gives the older half back under one lock. A shrink request resets it to SLAB_STASH.
+ */
 #define SLAB_STASH 32
+#define STASH_BYTES (64 << 10)
+#define STASH_MAX_OBJS 1024
 
 /*
  * Objects the owner freed into node slabs wait in stash (still counted in use by their
- * slabs) until the next allocation takes one or a full stash is given back under one lock.
+ * slabs, but not in slabinfo's active_objs) until an allocation takes them back or the full
+ * stash is given back in a batch. stash[-1] is always NULL, so the free path can compare an
+ * object with the last one stashed without asking whether there is one.
+ *
+ * nr_stash is written by the owner alone and read by /proc/slabinfo, hence atomic; the
+ * stash itself is the owner's (or, when the owner cannot be running, the flusher's).
  */
 struct slab_cpu {
 	void *freelist; /* owner: free objects of slab */
 	struct page *slab; /* owner: the slab it allocates from, or NULL */
 	void *remote; /* atomic: objects freed by other threads, a stack */
+	void **stash; /* owner: stash_cap slots after a NULL one */
+	unsigned int nr_stash; /* atomic (relaxed), written by the owner: 0 .. stash_cap */
+	unsigned int stash_cap;
 	unsigned long flush_seen; /* owner: the cache's flush_req last honoured */
-	unsigned int nr_stash; /* owner */
+	unsigned long owner; /* atomic (relaxed): its thread's address, SLAB_CPU_NO_OWNER once
+			      * abandoned (odd: no thread's, not even a NULL kmm_thread_self) */
 	bool abandoned; /* s->lock: its thread has exited */
 	struct list_head list; /* s->cpus, under s->lock */
-	void *stash[SLAB_STASH]; /* owner */
+	void *stash_first[SLAB_STASH + 1]; /* the first stash, NULL-led */
 };
+
+#define SLAB_CPU_NO_OWNER 1UL
 
 /* One entry of a thread's table, indexed by cache id; gen tells a live entry from a stale one. */
 struct slab_cpu_ref {
@@ -84,6 +102,10 @@ struct kmem_cache {
 	unsigned int offset; /* free pointer, from the object's start */
 	unsigned long fp_key; /* free pointer obfuscation, 0 when off */
 	unsigned long fp_mask; /* ~0 when obfuscating: the slot's address is mixed in too */
+	/* atomic, bumped by shrink: holders give their slab and stash back. Here, beside what
+	 * the fast path reads anyway, not by the node's busy lock: allocation from a stash reads
+	 * it, and shrinks are rare. */
+	unsigned long flush_req;
 	unsigned int debug; /* slab_debug flags in force: all work goes through slab_debug.c */
 	unsigned int red_left_pad;
 	unsigned int inuse; /* object + right red zone; metadata follows */
@@ -92,6 +114,7 @@ struct kmem_cache {
 	unsigned int align;
 	unsigned int order;
 	unsigned int objects; /* per slab */
+	unsigned int stash_max; /* the most slots a thread's stash grows to */
 	slab_flags_t flags;
 	gfp_t alloc_gfp; /* zone flags for new slabs */
 	void (*ctor)(void *);
@@ -105,7 +128,6 @@ struct kmem_cache {
 	unsigned long nr_partial;
 	unsigned long node_free; /* free objects on node slabs */
 	unsigned long nr_slabs; /* all slabs, node and held; relaxed reads elsewhere */
-	unsigned long flush_req; /* bumped by shrink: holders give their slab back */
 	unsigned long errors; /* debug: reports counted for kmm_slab_validate */
 	struct list_head cpus; /* every slab_cpu of the cache */
 	struct list_head list; /* slab_caches, under slab_mutex */
@@ -200,6 +222,9 @@ static inline void slab_set_holder(struct page *page, struct slab_cpu *c)
 KMM_HIDDEN void slab_cpu_flush_locked(struct kmem_cache *s, struct slab_cpu *c,
 				      struct list_head *junk);
 
+/* Free a slab_cpu and its stash (its cache is going away). */
+KMM_HIDDEN void slab_cpu_free(struct slab_cpu *c);
+
 /* Give back the slabs the caller's thread and exited threads hold; s->lock held. Slabs
  * left empty are put on @junk for slab_discard(). */
 KMM_HIDDEN void slab_flush_reachable_locked(struct kmem_cache *s, struct list_head *junk);
@@ -208,12 +233,23 @@ KMM_HIDDEN void slab_flush_reachable_locked(struct kmem_cache *s, struct list_he
 extern KMM_HIDDEN unsigned long slab_lin_start, slab_lin_size;
 extern KMM_HIDDEN struct page *slab_mem_map;
 
-/* The head page of the block holding linear-map address @obj (in range: not checked). */
+/*
+ * The head page of the block holding linear-map address @obj (in range: not checked). A
+ * branch, which is predicted (most slab objects lie in head pages), not a conditional move,
+ * which would put the compound_head load on the chain of loads (page, cache, holder) ahead of
+ * a free's stores, and so ahead of the next allocation's loads; the empty asm keeps the
+ * compiler from making it one.
+ */
 static inline struct page *slab_head_page(const void *obj)
 {
 	struct page *page = slab_mem_map + (((unsigned long)obj - slab_lin_start) >> PAGE_SHIFT);
+	struct page *head = page->compound_head;
 
-	return page->compound_head ? page->compound_head : page;
+	if (__builtin_expect(head != NULL, 0)) {
+		__asm__("" : "+r"(head));
+		return head;
+	}
+	return page;
 }
 
 /* Report an invalid pointer passed to a free function (slab_debug.c). */
@@ -253,63 +289,117 @@ KMM_HIDDEN void slab_free_slow(struct kmem_cache *s, struct page *page, void *ob
 static inline struct slab_cpu *slab_cpu_lookup(const struct kmem_cache *s,
 					       const struct kmm_thread *t)
 {
-	if (__builtin_expect(t && s->id < t->nr_slab_cpus && t->slab_cpus[s->id].gen == s->gen, 1))
-		return t->slab_cpus[s->id].cpu;
+	if (__builtin_expect(t && s->id < t->nr_slab_cpus && t->slab_cpus[s->id].gen == s->gen,
+			     1)) {
+		struct slab_cpu *c = t->slab_cpus[s->id].cpu;
+
+		/* An entry's gen is set only with its cpu (and caches' gens start at 1), so a
+		 * match is never NULL: let the callers' NULL tests fold into the gen test. */
+		if (!c)
+			__builtin_unreachable();
+		return c;
+	}
 	return NULL;
 }
 
 /*
- * Allocate from the thread's own list, or its stash, when nothing needs a closer look (a
- * sleeping gfp in atomic context goes the slow way so might_sleep can report it). @size is
- * what the caller asked for, for failslab's space knob and the kmalloc red zone.
+ * What else sends an allocation the slow way: a sleeping gfp in atomic context (might_sleep
+ * reports it there, once) or failslab armed (the slow path asks it, once per allocation).
  */
-static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller)
+static inline bool slab_alloc_needs_care(const struct kmm_thread *t, gfp_t gfp)
+{
+	return (gfpflags_allow_blocking(gfp) && (t->preempt_count | t->irqs_disabled)) ||
+	       fault_may_fail(KMM_FAILSLAB);
+}
+
+/*
+ * Allocate from the thread's own list, or its stash, when nothing needs a closer look. @size
+ * is what the caller asked for, for failslab's space knob and the kmalloc red zone. Every call
+ * out of it is a tail call, so it needs no stack frame.
+ */
+static inline __attribute__((always_inline)) void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
+							      size_t size, void *caller)
 {
 	struct kmm_thread *t = kmm_thread_self;
 	struct slab_cpu *c = slab_cpu_lookup(s, t);
 	void *obj;
 
-	if (__builtin_expect(
-		    !c || (gfpflags_allow_blocking(gfp) && (t->preempt_count || t->irqs_disabled)),
-		    0))
+	if (__builtin_expect(!c || slab_alloc_needs_care(t, gfp), 0))
 		return slab_alloc_slow(s, gfp, size, caller);
 	obj = c->freelist;
-	if (__builtin_expect(!obj, 0) &&
-	    !(c->nr_stash && c->flush_seen == __atomic_load_n(&s->flush_req, __ATOMIC_RELAXED)))
-		return slab_alloc_slow(s, gfp, size, caller);
-	if (__builtin_expect(fault_should_fail(KMM_FAILSLAB, gfp, 0, size), 0))
-		return NULL;
-	if (__builtin_expect(obj != NULL, 1))
+	if (__builtin_expect(obj != NULL, 1)) {
 		c->freelist = get_freepointer(s, obj);
-	else
-		obj = c->stash[--c->nr_stash];
+	} else {
+		unsigned int n = __atomic_load_n(&c->nr_stash, __ATOMIC_RELAXED);
+
+		/* A shrink asked for the stash back: the slow path gives it. */
+		if (__builtin_expect(
+			    !n || c->flush_seen != __atomic_load_n(&s->flush_req, __ATOMIC_RELAXED),
+			    0))
+			return slab_alloc_slow(s, gfp, size, caller);
+		obj = c->stash[n - 1];
+		__atomic_store_n(&c->nr_stash, n - 1, __ATOMIC_RELAXED);
+	}
 	if (__builtin_expect(gfp & __GFP_ZERO, 0))
-		memset(obj, 0, s->object_size);
+		return memset(obj, 0, s->object_size);
 	return obj;
 }
 
 /*
  * Free @obj of slab @page, whose cache is @s: onto the thread's own list if it holds @page,
- * into its stash if @page is a node slab (still counted in use there; flushed in batches).
+ * into its stash if @page is a node slab (still counted in use there; given back in batches).
+ * Freeing the object at the head of either again is a double free, left to the slow path to
+ * report.
  */
-static inline void slab_free(struct kmem_cache *s, struct page *page, void *obj, void *caller)
+static inline __attribute__((always_inline)) void slab_free(struct kmem_cache *s, struct page *page,
+							    void *obj, void *caller)
 {
 	struct slab_cpu *c = slab_cpu_lookup(s, kmm_thread_self);
+	unsigned long h = __atomic_load_n(&page->private, __ATOMIC_RELAXED);
 
 	if (__builtin_expect(c != NULL, 1)) {
-		unsigned long h = __atomic_load_n(&page->private, __ATOMIC_RELAXED);
-
 		if (__builtin_expect(h == (unsigned long)c && obj != c->freelist, 1)) {
 			set_freepointer(s, obj, c->freelist);
 			c->freelist = obj;
 			return;
 		}
-		if (h == 0 && c->nr_stash < SLAB_STASH) {
-			c->stash[c->nr_stash++] = obj;
-			return;
+		if (h == 0) {
+			unsigned int n = __atomic_load_n(&c->nr_stash, __ATOMIC_RELAXED);
+			void **top = c->stash + n;
+
+			if (__builtin_expect(n < c->stash_cap && top[-1] != obj, 1)) {
+				*top = obj;
+				__atomic_store_n(&c->nr_stash, n + 1, __ATOMIC_RELAXED);
+				return;
+			}
 		}
 	}
 	slab_free_slow(s, page, obj, caller);
+}
+
+/*
+ * kfree() of @obj, a slab object on @page: when the calling thread holds @page, it frees onto
+ * its list with the slab_cpu found through page->private, not through the cache's entry in
+ * the thread's table, whose address would wait on page->slab_cache and then the table: the
+ * next allocation's loads depend on this free's stores, so their addresses should be known
+ * early. Anything else goes through slab_free().
+ */
+static inline __attribute__((always_inline)) void slab_free_any(struct page *page, void *obj,
+								void *caller)
+{
+	struct kmem_cache *s = page->slab_cache;
+	struct slab_cpu *c = (struct slab_cpu *)__atomic_load_n(&page->private, __ATOMIC_RELAXED);
+
+	if (__builtin_expect(c &&
+				     __atomic_load_n(&c->owner, __ATOMIC_RELAXED) ==
+					     (unsigned long)kmm_thread_self &&
+				     obj != c->freelist,
+			     1)) {
+		set_freepointer(s, obj, c->freelist);
+		c->freelist = obj;
+		return;
+	}
+	slab_free(s, page, obj, caller);
 }
 
 /* ---- slab_debug.c ---- */

@@ -208,6 +208,79 @@ static void double_free_into_a_node_slab_is_caught_when_the_stash_is_flushed(voi
 	kmem_cache_destroy(s);
 }
 
+static void double_free_into_the_stash_is_refused_at_once(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("stash_dfree_now", 64, 0, 0, NULL);
+	void *objs[200], *victim, *q, *r;
+
+	for (int i = 0; i < 200; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	victim = objs[0];
+	for (int i = 1; i < 100; i++) /* a stash grown past its first size */
+		kmem_cache_free(s, objs[i]);
+	kmem_cache_free(s, objs[0]);
+	kmm_report_capture_begin();
+	kmem_cache_free(s, objs[0]);
+	assert_int_equal(kmm_report_capture_end(), 1);
+	assert_int_equal(kmm_report_captured("slab_double_free"), 1);
+	assert_int_equal(kmm_report_captured_find("BUG stash_dfree_now (Not tainted): Object "
+						  "already free"),
+			 1);
+	/* Stashed once, it comes back once: the next allocations take this thread's slab's
+	 * list, then the stash, newest first. */
+	q = NULL;
+	for (int i = 0; i < 100 + (int)s->objects; i++) {
+		r = kmem_cache_alloc(s, GFP_KERNEL);
+		if (r == victim) {
+			assert_null(q);
+			q = r;
+		}
+		if (i >= 100)
+			kmem_cache_free(s, r);
+		else
+			objs[i] = r;
+	}
+	assert_ptr_equal(q, victim);
+	for (int i = 0; i < 200; i++)
+		kmem_cache_free(s, objs[i]);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	kmem_cache_destroy(s);
+}
+
+/* A debug cache takes the checked path for every object of a batch far larger than any
+ * thread's stash: a write after free and a double free in the middle of it are caught. */
+static void slab_debug_checks_every_object_of_a_large_batch(void **state)
+{
+	struct kmem_cache *s = debug_cache("debug_batch", 64,
+					   SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON |
+						   SLAB_STORE_USER);
+	enum { N = 3000 };
+	u8 **objs = calloc(N, sizeof(*objs));
+
+	for (int i = 0; i < N; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	/* Half of them: the live half keeps every slab (so the freed memory) in the cache. */
+	for (int i = 1; i < N; i += 2)
+		kmem_cache_free(s, objs[i]);
+	objs[1235][20] = 0x42;
+	kmm_report_capture_begin();
+	kmem_cache_free(s, objs[2345]);
+	assert_int_equal(kmm_report_captured_find("BUG debug_batch (Not tainted): Object already "
+						  "free"),
+			 1);
+	assert_int_equal(kmm_slab_validate(s), 2);
+	assert_int_equal(kmm_report_captured_find("BUG debug_batch (Not tainted): Poison "
+						  "overwritten"),
+			 1);
+	assert_int_equal(kmm_report_captured_find("First byte 0x42 instead of 0x6b"), 1);
+	kmm_report_capture_end();
+	for (int i = 0; i < N; i += 2)
+		kmem_cache_free(s, objs[i]);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	kmem_cache_destroy(s);
+	free(objs);
+}
+
 static void freeing_into_the_wrong_cache_is_reported_and_redirected(void **state)
 {
 	struct kmem_cache *a = kmem_cache_create("cache_a", 64, 0, 0, NULL);
@@ -349,6 +422,8 @@ int main(void)
 		cmocka_unit_test(double_free_is_refused),
 		cmocka_unit_test(double_free_on_the_fast_path_is_refused),
 		cmocka_unit_test(double_free_into_a_node_slab_is_caught_when_the_stash_is_flushed),
+		cmocka_unit_test(double_free_into_the_stash_is_refused_at_once),
+		cmocka_unit_test(slab_debug_checks_every_object_of_a_large_batch),
 		cmocka_unit_test(freeing_into_the_wrong_cache_is_reported_and_redirected),
 		cmocka_unit_test(a_pointer_inside_an_object_is_refused),
 		cmocka_unit_test(leak_on_destroy_lists_the_objects),

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -43,6 +44,34 @@ static void ksize_rounds_to_the_kernels_classes(void **state)
 		assert_int_equal(ksize(p), want[i].got);
 		memset(p, 0xa5, want[i].got);
 		kfree(p);
+	}
+}
+
+/* Every size up to 8 KiB, in every variant, comes from the smallest class that holds it. */
+static void every_size_is_served_by_the_smallest_class_that_holds_it(void **state)
+{
+	static const unsigned int classes[] = { 8,   16,  32,	64,   96,   128, 192,
+						256, 512, 1024, 2048, 4096, 8192 };
+	static const gfp_t variants[] = { GFP_KERNEL, GFP_KERNEL_ACCOUNT,
+					  GFP_KERNEL | __GFP_RECLAIMABLE, GFP_KERNEL | GFP_DMA };
+	unsigned int c = 0;
+
+	for (size_t size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
+		while (classes[c] < size)
+			c++;
+		for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
+			void *p;
+
+			if (v && size % 61 != 0 && size != classes[c])
+				continue; /* the variants share the table: a sample will do */
+			p = kmalloc(size, variants[v]);
+			if (!p || ksize(p) != classes[c] ||
+			    virt_to_head_page(p)->slab_cache !=
+				    kmm_kmalloc_cache(size, variants[v]))
+				fail_msg("kmalloc(%zu, variant %zu): %p, ksize %zu, want class %u",
+					 size, v, p, p ? ksize(p) : 0, classes[c]);
+			kfree(p);
+		}
 	}
 }
 
@@ -236,6 +265,59 @@ static void failslab_applies_to_kmalloc(void **state)
 	kfree(kmalloc(32, GFP_KERNEL));
 }
 
+struct batch {
+	void *objs[400];
+	int n;
+};
+
+static void *kmalloc_batch(void *arg)
+{
+	struct batch *b = arg;
+
+	for (int i = 0; i < b->n; i++)
+		b->objs[i] = kmalloc(64, GFP_KERNEL);
+	return NULL;
+}
+
+static void *kfree_batch(void *arg)
+{
+	struct batch *b = arg;
+
+	for (int i = 0; i < b->n; i++)
+		kfree(b->objs[i]);
+	return NULL;
+}
+
+static void run(void *(*fn)(void *), struct batch *b)
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, fn, b);
+	pthread_join(t, NULL);
+}
+
+/* kfree takes a shortcut when the calling thread holds the object's slab; from any other
+ * thread (one new to kmm, or after the allocating thread is gone) the objects still go back
+ * where they belong, and come out again once each. */
+static void kfree_from_other_threads_gives_objects_back(void **state)
+{
+	struct kmem_cache *s = kmm_kmalloc_cache(64, GFP_KERNEL);
+	struct batch b = { .n = 200 }, again = { .n = 400 };
+
+	kmalloc_batch(&b); /* here; freed by a new thread */
+	run(kfree_batch, &b);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	run(kmalloc_batch, &b); /* by a thread that exits; freed by another new one */
+	run(kfree_batch, &b);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	kmalloc_batch(&again);
+	for (int i = 0; i < again.n; i++)
+		for (int j = i + 1; j < again.n; j++)
+			assert_ptr_not_equal(again.objs[i], again.objs[j]);
+	kfree_batch(&again);
+	assert_int_equal(kmm_slab_validate(s), 0);
+}
+
 static void kfree_of_a_foreign_pointer_is_reported(void **state)
 {
 	unsigned long page = __get_free_page(GFP_KERNEL);
@@ -253,6 +335,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ksize_rounds_to_the_kernels_classes),
+		cmocka_unit_test(every_size_is_served_by_the_smallest_class_that_holds_it),
 		cmocka_unit_test(kmalloc_size_roundup_agrees_with_ksize),
 		cmocka_unit_test(power_of_two_sizes_are_naturally_aligned),
 		cmocka_unit_test(large_requests_are_compound_pages),
@@ -267,6 +350,7 @@ int main(void)
 		cmocka_unit_test(kvmalloc_family_round_trips),
 		cmocka_unit_test(kfree_sensitive_clears_before_freeing),
 		cmocka_unit_test(failslab_applies_to_kmalloc),
+		cmocka_unit_test(kfree_from_other_threads_gives_objects_back),
 		cmocka_unit_test(kfree_of_a_foreign_pointer_is_reported),
 	};
 

@@ -1,12 +1,15 @@
 /*
  * kmem_cache: creation and slab geometry, constructors, alignment, the DMA zone, the
- * per-thread path and cross-thread frees, shrinking, destroy with live objects, slabinfo.
+ * per-thread path and cross-thread frees, the per-thread stash (batches larger than a slab,
+ * its growth, its limits, shrink and destroy with stashes in several threads), shrinking,
+ * destroy with live objects, slabinfo.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -398,6 +401,355 @@ static void an_exited_threads_slab_is_adopted_or_shrunk(void **state)
 	kmem_cache_destroy(s);
 }
 
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (void *const *)a, y = (uintptr_t) * (void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int ctor_seen;
+
+static void tag_ctor(void *obj)
+{
+	ctor_seen++;
+	memset(obj, 0x3c, 48);
+}
+
+/* A batch far larger than a slab or the first stash comes back whole from the thread's slab
+ * and stash: no new slab, no constructor call, every object of the second batch one of the
+ * first's, with what the constructor wrote. */
+static void a_large_batch_comes_back_without_new_slabs(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("batch_reuse", 48, 0, 0, tag_ctor);
+	int n = 8 * (int)s->objects; /* whole slabs: the last one's list is the batch's tail */
+	void **a = calloc(n, sizeof(void *)), **b = calloc(n, sizeof(void *));
+	unsigned long slabs;
+	int ctors;
+
+	assert_true(n > SLAB_STASH && n < (int)s->stash_max);
+	ctor_seen = 0;
+	for (int i = 0; i < n; i++)
+		a[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 0; i < n; i++)
+		kmem_cache_free(s, a[i]);
+	slabs = info_of("batch_reuse").num_slabs;
+	ctors = ctor_seen;
+	assert_int_equal(slabs, 8);
+	assert_int_equal(ctors, n);
+	/* Freed, they wait in the thread's slab and stash. Stashed objects count as free; the
+	 * thread's own slab counts as all active, as the kernel counts a CPU slab. */
+	assert_int_equal(info_of("batch_reuse").active_objs, s->objects);
+	for (int i = 0; i < n; i++) {
+		unsigned char *p = b[i] = kmem_cache_alloc(s, GFP_KERNEL);
+
+		for (int j = 0; j < 48; j++)
+			if (p[j] != 0x3c)
+				fail_msg("object %d byte %d: %#x, constructor's 0x3c lost", i, j,
+					 p[j]);
+	}
+	assert_int_equal(info_of("batch_reuse").num_slabs, slabs);
+	assert_int_equal(ctor_seen, ctors);
+	qsort(a, n, sizeof(void *), cmp_ptr);
+	qsort(b, n, sizeof(void *), cmp_ptr);
+	assert_memory_equal(a, b, n * sizeof(void *));
+	for (int i = 0; i < n; i++)
+		kmem_cache_free(s, b[i]);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	kmem_cache_shrink(s);
+	assert_int_equal(info_of("batch_reuse").num_slabs, 0);
+	kmem_cache_destroy(s);
+	free(a);
+	free(b);
+}
+
+/* Past its largest the stash gives its older half back to the node: what a thread keeps
+ * stays bounded, the node's counts stay right, and everything is reclaimable. */
+static void a_batch_beyond_the_stash_goes_back_to_the_node(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("batch_spill", 64, 0, 0, NULL);
+	int n = 3 * (int)s->stash_max;
+	void **objs = calloc(n, sizeof(void *));
+	struct kmm_slab_info si;
+
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < n; i++)
+			objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		assert_int_equal(info_of("batch_spill").active_objs, n);
+		for (int i = 0; i < n; i++)
+			kmem_cache_free(s, objs[i]);
+		si = info_of("batch_spill");
+		assert_true(si.active_objs <= si.objperslab);
+		assert_int_equal(kmm_slab_validate(s), 0);
+	}
+	/* Live objects and free ones add up however they are spread. */
+	for (int i = 0; i < n / 2; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	si = info_of("batch_spill");
+	assert_true(si.active_objs >= (unsigned long)n / 2);
+	assert_true(si.active_objs <= (unsigned long)n / 2 + si.objperslab);
+	for (int i = 0; i < n / 2; i++)
+		kmem_cache_free(s, objs[i]);
+	kmem_cache_shrink(s);
+	assert_int_equal(info_of("batch_spill").num_slabs, 0);
+	assert_int_equal(info_of("batch_spill").active_objs, 0);
+	kmem_cache_destroy(s);
+	free(objs);
+}
+
+struct stasher {
+	struct kmem_cache *s;
+	int n;
+	void **objs; /* n objects to free, or NULL to allocate and free its own */
+	int keep; /* objects it allocates after the first barrier and keeps */
+	pthread_barrier_t *parked, *resume;
+};
+
+/* Free a batch (someone else's or its own) and wait, so its stash stays full. */
+static void *stash_and_park(void *arg)
+{
+	struct stasher *st = arg;
+	void **own = st->objs ? st->objs : calloc(st->n, sizeof(void *));
+
+	if (!st->objs)
+		for (int i = 0; i < st->n; i++)
+			own[i] = kmem_cache_alloc(st->s, GFP_KERNEL);
+	for (int i = 0; i < st->n; i++)
+		kmem_cache_free(st->s, own[i]);
+	pthread_barrier_wait(st->parked);
+	pthread_barrier_wait(st->resume);
+	/* Enough to empty its slab's list: the slow path then honours a pending shrink. */
+	for (int i = 0; i < st->keep; i++)
+		own[i] = kmem_cache_alloc(st->s, GFP_KERNEL);
+	pthread_barrier_wait(st->parked);
+	pthread_barrier_wait(st->resume);
+	for (int i = 0; i < st->keep; i++)
+		kmem_cache_free(st->s, own[i]);
+	if (!st->objs)
+		free(own);
+	return NULL;
+}
+
+/* Objects another thread frees land in its stash; they count as free, and come back to the
+ * node when that thread exits. */
+static void frees_from_another_thread_wait_in_its_stash_until_it_exits(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("remote_stash", 64, 0, 0, NULL);
+	enum { N = 800 };
+	void **objs = calloc(N, sizeof(void *));
+	pthread_barrier_t parked, resume;
+	struct stasher st = { s, N, objs, 0, &parked, &resume };
+	struct kmm_slab_info si;
+	pthread_t t;
+
+	pthread_barrier_init(&parked, NULL, 2);
+	pthread_barrier_init(&resume, NULL, 2);
+	for (int i = 0; i < N; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	pthread_create(&t, NULL, stash_and_park, &st);
+	pthread_barrier_wait(&parked);
+	/* This thread's own slab went back through its remote list; the rest are stashed. */
+	si = info_of("remote_stash");
+	assert_true(si.active_objs <= si.objperslab);
+	assert_true(si.num_slabs >= N / si.objperslab);
+	pthread_barrier_wait(&resume);
+	pthread_barrier_wait(&parked);
+	pthread_barrier_wait(&resume);
+	pthread_join(t, NULL);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	kmem_cache_shrink(s);
+	assert_int_equal(info_of("remote_stash").num_slabs, 0);
+	assert_int_equal(info_of("remote_stash").active_objs, 0);
+	kmem_cache_destroy(s);
+	pthread_barrier_destroy(&parked);
+	pthread_barrier_destroy(&resume);
+	free(objs);
+}
+
+enum { STASHERS = 3, STASHED = 500 };
+
+static void start_stashers(struct kmem_cache *s, struct stasher *st, pthread_t *t, int keep,
+			   pthread_barrier_t *parked, pthread_barrier_t *resume)
+{
+	pthread_barrier_init(parked, NULL, STASHERS + 1);
+	pthread_barrier_init(resume, NULL, STASHERS + 1);
+	for (int i = 0; i < STASHERS; i++) {
+		st[i] = (struct stasher){ s, STASHED, NULL, keep, parked, resume };
+		pthread_create(&t[i], NULL, stash_and_park, &st[i]);
+	}
+	pthread_barrier_wait(parked);
+}
+
+/* A shrink cannot reach into live threads' stashes; each gives its stash back at its next
+ * slow path, and the shrink after that releases what they pinned. */
+static void a_shrink_reaches_live_threads_stashes_at_their_next_refill(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("stash_shrink", 64, 0, 0, NULL);
+	struct stasher st[STASHERS];
+	pthread_barrier_t parked, resume;
+	pthread_t t[STASHERS];
+	unsigned int per = 0;
+	unsigned long pinned;
+
+	start_stashers(s, st, t, 0, &parked, &resume);
+	per = info_of("stash_shrink").objperslab;
+	for (int i = 0; i < STASHERS; i++)
+		st[i].keep = (int)per + 1;
+	assert_int_equal(info_of("stash_shrink").active_objs, STASHERS * per);
+	kmem_cache_shrink(s);
+	pinned = info_of("stash_shrink").num_slabs;
+	assert_true(pinned >= STASHERS * (STASHED / per));
+	pthread_barrier_wait(&resume); /* each allocates per + 1: one refill */
+	pthread_barrier_wait(&parked);
+	kmem_cache_shrink(s);
+	/* Left: per thread, its new slab and the slab of its per + 1'th object's predecessor. */
+	assert_true(info_of("stash_shrink").num_slabs <= 3 * STASHERS);
+	assert_true(info_of("stash_shrink").active_objs >= STASHERS * (per + 1));
+	pthread_barrier_wait(&resume);
+	for (int i = 0; i < STASHERS; i++)
+		pthread_join(t[i], NULL);
+	kmem_cache_shrink(s);
+	assert_int_equal(info_of("stash_shrink").num_slabs, 0);
+	kmem_cache_destroy(s);
+	pthread_barrier_destroy(&parked);
+	pthread_barrier_destroy(&resume);
+}
+
+/* Destroy takes back what parked threads hold in their slabs and stashes: no leak reported,
+ * every page back. With one object still live it reports exactly that one. */
+static void destroy_empties_the_stashes_of_parked_threads(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("stash_destroy", 64, 0, 0, NULL);
+	struct stasher st[STASHERS];
+	pthread_barrier_t parked, resume;
+	pthread_t t[STASHERS];
+	unsigned long before = slab_unreclaimable_pages();
+	void *live = kmem_cache_alloc(s, GFP_KERNEL);
+
+	start_stashers(s, st, t, 0, &parked, &resume);
+	assert_true(slab_unreclaimable_pages() > before);
+	kmm_report_capture_begin();
+	kmem_cache_destroy(s); /* the threads are parked: none is using the cache */
+	assert_int_equal(kmm_report_captured("slab_destroy_busy"), 1);
+	assert_int_equal(kmm_report_captured_find("(1 objects still allocated"), 1);
+	kmm_report_capture_end();
+	kmem_cache_free(s, live);
+	kmm_report_capture_begin();
+	kmem_cache_destroy(s);
+	assert_int_equal(kmm_report_capture_end(), 0);
+	assert_int_equal(slab_unreclaimable_pages(), before);
+	assert_int_equal(info_of("stash_destroy").name[0], 0);
+	for (int r = 0; r < 2; r++) {
+		pthread_barrier_wait(&resume);
+		if (!r)
+			pthread_barrier_wait(&parked);
+	}
+	for (int i = 0; i < STASHERS; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&parked);
+	pthread_barrier_destroy(&resume);
+}
+
+struct free_only {
+	struct kmem_cache *s;
+	void **objs;
+	int n;
+	pthread_barrier_t parked;
+};
+
+static void *free_in_two_halves(void *arg)
+{
+	struct free_only *f = arg;
+
+	for (int i = 0; i < f->n / 2; i++)
+		kmem_cache_free(f->s, f->objs[i]);
+	pthread_barrier_wait(&f->parked);
+	pthread_barrier_wait(&f->parked);
+	for (int i = f->n / 2; i < f->n; i++)
+		kmem_cache_free(f->s, f->objs[i]);
+	pthread_barrier_wait(&f->parked);
+	pthread_barrier_wait(&f->parked);
+	return NULL;
+}
+
+/* The stash of @s that is not the calling thread's (there is one other). */
+static struct slab_cpu *other_stash(struct kmem_cache *s)
+{
+	struct slab_cpu *c, *mine = slab_cpu_lookup(s, kmm_thread_self), *found = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	list_for_each_entry (c, &s->cpus, list)
+		if (c != mine)
+			found = c;
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+/* A thread that only frees never refills; it honours a shrink when its stash next fills,
+ * giving all of it back (and starting again from the first, small stash). */
+static void a_thread_that_only_frees_honours_a_shrink_when_its_stash_fills(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("free_only", 64, 0, 0, NULL);
+	struct free_only f = { .s = s, .n = 4 * (int)s->stash_max };
+	struct slab_cpu *c;
+	pthread_t t;
+
+	f.objs = calloc(f.n, sizeof(void *));
+	pthread_barrier_init(&f.parked, NULL, 2);
+	for (int i = 0; i < f.n; i++)
+		f.objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_shrink(s); /* this thread's slab back: every object is on a node slab */
+	pthread_create(&t, NULL, free_in_two_halves, &f);
+	pthread_barrier_wait(&f.parked);
+	c = other_stash(s);
+	assert_non_null(c);
+	assert_int_equal(c->stash_cap, s->stash_max); /* grown, and spilling halves */
+	assert_true(c->nr_stash > s->stash_max / 2);
+	kmem_cache_shrink(s); /* cannot reach it */
+	assert_int_not_equal(c->flush_seen, s->flush_req);
+	pthread_barrier_wait(&f.parked);
+	pthread_barrier_wait(&f.parked);
+	assert_int_equal(c->flush_seen, s->flush_req); /* honoured at the next full stash */
+	assert_int_equal(info_of("free_only").active_objs, 0);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	pthread_barrier_wait(&f.parked);
+	pthread_join(t, NULL);
+	kmem_cache_shrink(s);
+	assert_int_equal(info_of("free_only").num_slabs, 0);
+	kmem_cache_destroy(s);
+	pthread_barrier_destroy(&f.parked);
+	free(f.objs);
+}
+
+/* kzalloc's zeroing and failslab work on objects coming back from the stash, too. */
+static void zeroing_and_failslab_apply_to_stashed_objects(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("stash_zero", 96, 0, 0, NULL);
+	enum { N = 300 };
+	void *objs[N];
+	unsigned char *z;
+
+	for (int i = 0; i < N; i++)
+		memset(objs[i] = kmem_cache_alloc(s, GFP_KERNEL), 0xee, 96);
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(s, objs[i]);
+	for (int i = 0; i < N - 1; i++) {
+		z = kmem_cache_zalloc(s, GFP_KERNEL);
+		for (int j = 0; j < 96; j++)
+			if (z[j])
+				fail_msg("object %d byte %d not zeroed", i, j);
+		objs[i] = z;
+	}
+	kmm_fail_nth(1);
+	assert_null(kmem_cache_alloc(s, GFP_KERNEL));
+	objs[N - 1] = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_non_null(objs[N - 1]);
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(s, objs[i]);
+	assert_int_equal(kmm_slab_validate(s), 0);
+	kmem_cache_destroy(s);
+}
+
 static void slabinfo_prints_the_kernel_layout(void **state)
 {
 	struct kmem_cache *s = kmem_cache_create("kmmprobe_obj", 200, 0, SLAB_HWCACHE_ALIGN, NULL);
@@ -493,6 +845,13 @@ int main(void)
 		cmocka_unit_test(gfp_kernel_in_atomic_context_is_reported),
 		cmocka_unit_test(frees_from_another_thread_come_back_to_the_owner),
 		cmocka_unit_test(an_exited_threads_slab_is_adopted_or_shrunk),
+		cmocka_unit_test(a_large_batch_comes_back_without_new_slabs),
+		cmocka_unit_test(a_batch_beyond_the_stash_goes_back_to_the_node),
+		cmocka_unit_test(frees_from_another_thread_wait_in_its_stash_until_it_exits),
+		cmocka_unit_test(a_shrink_reaches_live_threads_stashes_at_their_next_refill),
+		cmocka_unit_test(destroy_empties_the_stashes_of_parked_threads),
+		cmocka_unit_test(a_thread_that_only_frees_honours_a_shrink_when_its_stash_fills),
+		cmocka_unit_test(zeroing_and_failslab_apply_to_stashed_objects),
 		cmocka_unit_test(slabinfo_prints_the_kernel_layout),
 		cmocka_unit_test(meminfo_counts_slab_pages),
 		cmocka_unit_test(reboot_in_the_same_process_starts_clean),
