@@ -422,7 +422,7 @@ static void a_new_process_is_root_with_the_kernels_memlock_limit(void **state)
 /* @addr of @parent as the same place in @child's window. */
 static char *in_child(struct kmm_process *child, struct kmm_process *parent, char *addr)
 {
-	return addr + (kmm_process_user_base(child) - kmm_process_user_base(parent));
+	return addr + (long)(kmm_process_user_base(child) - kmm_process_user_base(parent));
 }
 
 static void fork_copies_mappings_opens_them_and_copies_private_memory(void **state)
