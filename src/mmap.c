@@ -121,7 +121,9 @@ int vma_host_prot(const struct vm_area_struct *vma, const struct kmm_pte *pte)
 
 	if (vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))
 		prot = PROT_READ;
-	if ((vma->vm_flags & VM_WRITE) && (pte->flags & PTE_WRITE))
+	/* a private mapping's file page stays read-only: the first write copies it */
+	if ((vma->vm_flags & VM_WRITE) && (pte->flags & PTE_WRITE) &&
+	    (!vma_is_cow(vma) || (pte->flags & PTE_ANON)))
 		prot |= PROT_WRITE;
 	return prot;
 }
@@ -522,9 +524,17 @@ static unsigned long vma_move(struct mm_struct *mm, struct vm_area_struct *vma,
 		if (!(pte->flags & PTE_PRESENT))
 			continue;
 		/* a page that cannot follow is left for a fault to bring back */
-		if (!vma_map_pfn(moved, to + (i << PAGE_SHIFT), pte->pfn, pte->flags & PTE_WRITE,
-				 pte->ref))
-			pte->ref = NULL;
+		if (vma_map_pfn(moved, to + (i << PAGE_SHIFT), pte->pfn, pte->flags & PTE_WRITE,
+				pte->ref))
+			continue;
+		pte->ref = NULL;
+		if (pte->flags & PTE_ANON) { /* still the process's own copy, writable */
+			struct kmm_pte *dst = &moved->kmm_ptes[i];
+
+			__atomic_or_fetch(&dst->flags, PTE_ANON, __ATOMIC_RELEASE);
+			os_protect((void *)(to + (i << PAGE_SHIFT)), PAGE_SIZE,
+				   vma_host_prot(moved, dst));
+		}
 	}
 	vma_unlink(mm, vma);
 	vma_remove(vma);
@@ -629,6 +639,8 @@ static int copy_pte(struct vm_area_struct *to, struct vm_area_struct *from, unsi
 	struct page *page = pte->ref;
 	int err;
 
+	if (from->vm_file && (pte->flags & PTE_ANON))
+		return vma_copy_on_write(to, addr, pte->ref);
 	if (!from->vm_file) {
 		page = alloc_page(GFP_HIGHUSER_MOVABLE);
 		if (!page)
@@ -653,7 +665,7 @@ static bool copies_ptes(const struct vm_area_struct *vma)
 {
 	if (vma->vm_flags & VM_WIPEONFORK)
 		return false;
-	return !vma->vm_file || (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP));
+	return !vma->vm_file || vma_is_cow(vma) || (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP));
 }
 
 /* The child's copy of @vma, linked into @mm, pages copied, opened by its driver. */

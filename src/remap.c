@@ -10,8 +10,10 @@
  * handler. Process context (a fault handler counts as the faulting task's context).
  */
 #include <errno.h>
+#include <string.h>
 #include <sys/mman.h>
 
+#include <kmm/highmem.h>
 #include <kmm/page_alloc.h>
 #include <kmm/vmalloc.h>
 #include "internal/physmem.h"
@@ -72,6 +74,38 @@ int vma_map_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pf
 	if (!(pte_flags(pte_of(vma, addr)) & PTE_PRESENT))
 		err = map_run(vma, addr, pfn, 1, writable, ref);
 	pthread_mutex_unlock(&vma->vm_mm->pte_lock);
+	return err;
+}
+
+int vma_copy_on_write(struct vm_area_struct *vma, unsigned long addr, struct page *src)
+{
+	struct page *copy = alloc_page(GFP_HIGHUSER_MOVABLE), *old;
+	struct kmm_pte *pte = pte_of(vma, addr & PAGE_MASK);
+	void *to;
+	int err;
+
+	if (!copy)
+		return -ENOMEM;
+	if (src) {
+		copy_highpage(copy, src);
+	} else {
+		to = kmap_local_page(copy);
+		memcpy(to, (void *)(addr & PAGE_MASK), PAGE_SIZE); /* the page as mapped now */
+		kunmap_local(to);
+	}
+	pthread_mutex_lock(&vma->vm_mm->pte_lock);
+	old = pte->ref;
+	memset(pte, 0, sizeof(*pte)); /* map_run() puts the copy in its place */
+	err = map_run(vma, addr & PAGE_MASK, page_to_pfn(copy), 1, true, copy);
+	if (!err) {
+		__atomic_or_fetch(&pte->flags, PTE_ANON, __ATOMIC_RELEASE);
+		os_protect((void *)(addr & PAGE_MASK), PAGE_SIZE, vma_host_prot(vma, pte));
+	}
+	pthread_mutex_unlock(&vma->vm_mm->pte_lock);
+	if (old)
+		put_page(old);
+	if (err)
+		put_page(copy);
 	return err;
 }
 

@@ -75,6 +75,12 @@ static int serve(struct vm_area_struct *vma, unsigned long addr, bool write, int
 		return 0;
 	if (!vmf.page)
 		return signal_for(VM_FAULT_SIGBUS, code);
+	/* A write to a private mapping: the program's own copy, the driver's page untouched. */
+	if (write && vma_is_cow(vma)) {
+		err = vma_copy_on_write(vma, vmf.address, vmf.page);
+		put_page(vmf.page);
+		return err ? signal_for(VM_FAULT_OOM, code) : 0;
+	}
 	/* the reference the handler took now belongs to the mapping */
 	err = vma_map_pfn(vma, vmf.address, page_to_pfn(vmf.page), true, vmf.page);
 	if (err)
@@ -110,7 +116,13 @@ int user_fault_in(struct mm_struct *mm, unsigned long addr, bool write, int *cod
 		}
 	}
 	*code = SEGV_ACCERR;
-	return write && !(pte_flags(pte) & PTE_WRITE) ? SIGSEGV : 0;
+	if (write && !(pte_flags(pte) & PTE_WRITE))
+		return SIGSEGV;
+	/* the first write to a private mapping's file page: copy on write */
+	if (write && vma_is_cow(vma) && !(pte_flags(pte) & PTE_ANON) &&
+	    vma_copy_on_write(vma, addr, NULL))
+		return signal_for(VM_FAULT_OOM, code);
+	return 0;
 }
 
 /* What Linux prints for a SIGSEGV nobody handles (show_unhandled_signals). */

@@ -242,6 +242,48 @@ static void *map_counting(FILE *out, const char *what, int fd, size_t len, int f
 	return map;
 }
 
+/*
+ * Private writable mappings: a write makes the program its own copy of the page (copy on
+ * write), the device's VRAM and the driver's shadow never see it.
+ */
+int fbmem_private(const char *dev, FILE *out)
+{
+	char *shared, *vram, *shadow, *back;
+	int fd, err = 0;
+
+	fd = u_open(dev, O_RDWR);
+	if (fd < 0)
+		return fail(out, "open");
+	back = u_mmap(4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	shared = u_mmap(4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	vram = u_mmap(63 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	shadow = u_mmap(2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, FBMEM_SHADOW_OFFSET);
+	if (back == MAP_FAILED || shared == MAP_FAILED || vram == MAP_FAILED ||
+	    shadow == MAP_FAILED)
+		return fail(out, "mmap");
+	shared[200] = 0x11;
+	fprintf(out, "fbmem: private VRAM mapping reads the VRAM: %#x\n", (unsigned char)vram[200]);
+	vram[200] = 0x22;
+	fprintf(out,
+		"fbmem: after writing %#x there, the private mapping reads %#x, the VRAM %#x\n",
+		0x22, (unsigned char)vram[200], (unsigned char)shared[200]);
+	shared[200] = 0x33;
+	fprintf(out, "fbmem: the VRAM changed to %#x: the private copy still reads %#x\n", 0x33,
+		(unsigned char)vram[200]);
+	(void)shadow[4096]; /* read: the driver's page, as it is */
+	shadow[10] = 0x44; /* write: a copy of the driver's page */
+	err |= u_read(fd, back, 16) == 16 ? 0 : -1;
+	fprintf(out,
+		"fbmem: a private shadow mapping written at byte 10: read() of the shadow gives %#x\n",
+		(unsigned char)back[10]);
+	u_munmap(shadow, 2 * 4096);
+	u_munmap(vram, 63 * 4096);
+	u_munmap(shared, 4096);
+	u_munmap(back, 4096);
+	u_close(fd);
+	return err;
+}
+
 /* What the forked child of fbmem_fork() is given, in the parent's addresses. */
 struct fork_view {
 	FILE *out;
@@ -348,6 +390,7 @@ int main(void)
 	int err = fbmem_draw("/dev/" FBMEM_NAME, stdout);
 
 	err |= fbmem_errors("/dev/" FBMEM_NAME, stdout);
+	err |= fbmem_private("/dev/" FBMEM_NAME, stdout);
 	err |= fbmem_fork("/dev/" FBMEM_NAME, stdout);
 	err |= fbmem_locked("/dev/" FBMEM_NAME, stdout);
 	return err ? 1 : 0;

@@ -25,6 +25,12 @@ int fbmem_draw(const char *dev, FILE *out);
 int fbmem_errors(const char *dev, FILE *out);
 
 /*
+ * Map the VRAM and the shadow privately and writably, write, and print what the mappings, the
+ * VRAM and read() of the shadow show: copy on write. Returns 0 unless a call failed.
+ */
+int fbmem_private(const char *dev, FILE *out);
+
+/*
  * Map the VRAM, the shadow and private memory, write to each, fork, and print what the child
  * sees (the same VRAM and shadow bytes, its own copy of the private byte, the fault handler
  * running again for its shadow pages) and what the parent keeps. Returns 0 when all is as the

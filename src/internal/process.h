@@ -31,6 +31,7 @@
 enum {
 	PTE_PRESENT = 1, /* something is mapped in the host */
 	PTE_WRITE = 2, /* the mapping the driver asked for allows writing */
+	PTE_ANON = 4, /* in a private file mapping: the process's own copy of the page */
 };
 
 struct kmm_pte {
@@ -124,6 +125,17 @@ KMM_HIDDEN int vma_host_prot(const struct vm_area_struct *vma, const struct kmm_
 /* Map frame @pfn at user address @addr of @vma (host mapping + pte); @ref is a page
  * reference the mapping takes over, or NULL. 0, -EINVAL (nothing backs the frame),
  * -EBUSY (present already) or -ENOMEM. */
+/*
+ * Copy on write: give the present page at @addr of private file mapping @vma a copy of its own
+ * (from @src when the page is not mapped yet: a write fault the driver's handler served),
+ * mapped writable. 0 or -ENOMEM. mm->lock held for reading.
+ */
+KMM_HIDDEN int vma_copy_on_write(struct vm_area_struct *vma, unsigned long addr, struct page *src);
+/* Does a write to @vma's pages make copies (a private mapping of a file)? */
+static inline bool vma_is_cow(const struct vm_area_struct *vma)
+{
+	return vma->vm_file && !(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_MAYWRITE);
+}
 KMM_HIDDEN int vma_map_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn,
 			   bool writable, struct page *ref);
 

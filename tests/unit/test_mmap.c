@@ -485,6 +485,44 @@ static void a_child_does_not_inherit_locks_or_wiped_ranges(void **state)
 	kmm_process_destroy(p);
 }
 
+static void a_write_to_a_private_mapping_copies_the_page(void **state)
+{
+	struct kmm_process *p = kmm_process_create("prog"), *c;
+	int fd = kmm_open(p, "/dev/tdev", O_RDWR);
+	size_t len = DEV_PAGES * PAGE_SIZE;
+	char *priv = kmm_mmap(p, fd, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	char *kernel = page_address(ram);
+	unsigned long free_before;
+
+	assert_int_equal(kmm_mmap_err(priv), 0);
+	kernel[100] = 1;
+	assert_int_equal(priv[100], 1); /* before a write: the device's own page */
+	kmm_drain_all_pages();
+	free_before = nr_free_pages();
+	priv[100] = 2;
+	assert_int_equal(priv[100], 2);
+	assert_int_equal(kernel[100], 1); /* the driver's memory never sees it */
+	kernel[100] = 3;
+	assert_int_equal(priv[100], 2); /* nor the program the driver's, once it has a copy */
+	assert_int_equal(priv[PAGE_SIZE + 7], kernel[PAGE_SIZE + 7]); /* other pages: shared */
+	kmm_drain_all_pages();
+	assert_true(nr_free_pages() < free_before);
+	/* a child gets a copy of the copy; the uncopied pages stay shared and copy on write */
+	c = kmm_fork(p);
+	assert_non_null(c);
+	assert_int_equal(in_child(c, p, priv)[100], 2);
+	in_child(c, p, priv)[100] = 4;
+	in_child(c, p, priv)[PAGE_SIZE] = 5;
+	assert_int_equal(priv[100], 2);
+	assert_int_equal(kernel[PAGE_SIZE], 0);
+	kmm_process_destroy(c);
+	/* moved by mremap, the copy stays the program's own and writable */
+	assert_int_equal(kmm_munmap(p, priv + PAGE_SIZE, len - PAGE_SIZE), 0);
+	kmm_process_destroy(p);
+	kmm_drain_all_pages();
+	assert_int_equal(nr_free_pages(), free_before); /* the copies went back */
+}
+
 static void shutdown_tears_down_live_processes(void **state)
 {
 	struct kmm_process *p = kmm_process_create("prog");
@@ -510,6 +548,8 @@ int main(void)
 			fork_copies_mappings_opens_them_and_copies_private_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_child_does_not_inherit_locks_or_wiped_ranges,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_write_to_a_private_mapping_copies_the_page, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(
 			locked_mappings_count_against_rlimit_memlock_without_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(
