@@ -4,7 +4,7 @@
  * the VRAM and the shadow with any length, offset, protection and flags (MAP_PRIVATE,
  * MAP_POPULATE, MAP_LOCKED), munmap, mremap and mprotect of any part, reads and writes of
  * mapped and unmapped addresses (signals caught), read() and the ioctl into good and bad user
- * buffers, and dropping root with a small RLIMIT_MEMLOCK.
+ * buffers, dropping root with a small RLIMIT_MEMLOCK, and forks whose child touches a page.
  *
  * A program may make the kernel refuse anything, but never make it report, leak or corrupt:
  * after the input the process exits and the machine must be as before, with no report, the
@@ -153,6 +153,30 @@ static void do_read(const uint8_t *op)
 		kmm_read(proc, fd, to, (size_t)op[2] * 37);
 }
 
+/* Fork; the child reads or writes one page of a mapping at the parent's offset, and exits. */
+static void do_fork(const uint8_t *op)
+{
+	struct kmm_process *child = kmm_fork(proc);
+	struct map *m = &maps[op[1] % MAPS];
+	struct kmm_user_catch c;
+
+	if (!child)
+		return;
+	if (m->addr && kmm_user_expect(&c) == 0) {
+		volatile char *p =
+			m->addr +
+			(long)(kmm_process_user_base(child) - kmm_process_user_base(proc)) +
+			((size_t)op[2] * 4096 + op[3]) % m->len;
+
+		if (op[3] & 1)
+			*p = (char)op[2];
+		else
+			(void)*p;
+		kmm_user_done(&c);
+	}
+	kmm_process_destroy(child);
+}
+
 static void do_drop_root(const uint8_t *op)
 {
 	struct rlimit lim = { (rlim_t)(op[2] % 4) * PAGE, (rlim_t)(op[2] % 4) * PAGE };
@@ -162,8 +186,8 @@ static void do_drop_root(const uint8_t *op)
 }
 
 static void (*const ops[])(const uint8_t *) = {
-	do_open,     do_mmap,  do_mmap,	 do_munmap, do_mremap,
-	do_mprotect, do_touch, do_touch, do_read,   do_drop_root,
+	do_open,  do_mmap,  do_mmap, do_munmap,	   do_mremap, do_mprotect,
+	do_touch, do_touch, do_read, do_drop_root, do_fork,
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
