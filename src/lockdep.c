@@ -499,7 +499,9 @@ void lock_release(struct lockdep_map *map)
 	for (unsigned int i = t->nr_held; i-- > 0;) {
 		if (t->held[i].map != map)
 			continue;
-		memmove(&t->held[i], &t->held[i + 1], (t->nr_held - i - 1) * sizeof(t->held[0]));
+		if (i + 1 < t->nr_held) /* released out of order: close the gap */
+			memmove(&t->held[i], &t->held[i + 1],
+				(t->nr_held - i - 1) * sizeof(t->held[0]));
 		t->nr_held--;
 		return;
 	}
