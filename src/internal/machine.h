@@ -44,6 +44,16 @@ static inline void *machine_phys_ptr(phys_addr_t phys)
 	return kmm_machine.phys_view + (phys - kmm_layout.phys_offset);
 }
 
+/*
+ * Hex digits of a kernel address as the machine prints it (%px, vmallocinfo, an Oops): 8 on a
+ * 32-bit profile whose window sits at its real addresses, else 16 (a 64-bit profile, or a
+ * 32-bit one moved above 4 GiB, whose addresses need them).
+ */
+static inline int machine_addr_width(void)
+{
+	return kmm_layout.at_real_address && (kmm_layout.page_offset >> 32) == 0 ? 8 : 16;
+}
+
 /* memblock_alloc_low for boot code: set aside @bytes (page-aligned) of low memory, taken
  * top-down from the highest free range below min(end of the linear map, 4 GiB), for good.
  * Must run before page_alloc_init(). Returns 0 with the start in @phys, or -ENOMEM. */
