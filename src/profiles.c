@@ -39,6 +39,7 @@ static const struct profile profiles[] = {
 		.reserve_low = true,
 		.swiotlb_rule = SWIOTLB_IF_ABOVE_4G,
 		.dma_addr_bytes = 4, /* no PAE */
+		.thp_pageblock_order = 10, /* 4 MiB huge pages (PSE, 2-level paging) */
 	},
 	{
 		/* ARM 32-bit (vexpress-like): RAM at 0x60000000, vmalloc ends at 0xff800000 and keeps
@@ -81,6 +82,7 @@ static const struct profile profiles[] = {
 		.reserve_low = true,
 		.swiotlb_rule = SWIOTLB_IF_ABOVE_4G,
 		.dma_addr_bytes = 8,
+		.thp_pageblock_order = 9, /* 2 MiB huge pages */
 	},
 };
 

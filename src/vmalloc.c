@@ -889,7 +889,8 @@ static void show_area(struct vmap_area *va, void *arg)
 	if (vm->nr_pages)
 		fprintf(out, " pages=%u", vm->nr_pages);
 	if (vm->phys_addr)
-		fprintf(out, " phys=0x%0*llx", w, (unsigned long long)vm->phys_addr);
+		fprintf(out, " phys=0x%0*llx", 2 * (int)kmm_machine.dma_addr_bytes,
+			(unsigned long long)vm->phys_addr); /* %pa: as wide as phys_addr_t */
 	if (vm->flags & VM_IOREMAP)
 		fputs(" ioremap", out);
 	if (vm->flags & VM_ALLOC)

@@ -32,6 +32,7 @@ struct kmm_machine {
 	unsigned long long dma32_limit; /* ZONE_DMA32 end, 0 when the profile has none */
 	bool swiotlb_needed; /* the kernel would set up swiotlb by itself on this machine */
 	unsigned int dma_addr_bytes; /* sizeof(dma_addr_t) on the profile */
+	unsigned int thp_pageblock_order; /* 0: the profile's kernel has no THP */
 	struct boot_range boot_reserved[MAX_BOOT_RESERVED]; /* page_alloc_init skips these */
 	unsigned int nr_boot_reserved;
 };

@@ -41,6 +41,8 @@ struct profile {
 	bool reserve_low; /* keep the firmware area at the bottom of RAM reserved */
 	enum swiotlb_rule swiotlb_rule;
 	unsigned int dma_addr_bytes; /* sizeof(dma_addr_t): how wide %pad prints */
+	unsigned int thp_pageblock_order; /* pageblock order of a kernel with transparent huge
+					   * pages ("always", as Debian builds); 0 for none */
 };
 
 /* Fixmap: a few named slots, then KM_MAX_IDX kmap_local slots per CPU. */
