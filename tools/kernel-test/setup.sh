@@ -106,7 +106,9 @@ mkdir -p "$DEST.tmp/debs" "$DEST.tmp/root"
 	apt-get update -qq || true
 	(cd "$DEST.tmp/debs" && apt-get download -q -o APT::Sandbox::User=root $pkgs >/dev/null)
 } || {
-	say "cannot download $FLAVOUR $PKGVER; apt-cache policy linux-image-${FLAVOUR#$ABI-} shows what exists" >&2
+	meta=linux-image-${FLAVOUR#"$ABI"-}
+	[ "$arch" = i386 ] && meta=$meta:i386
+	say "cannot download $FLAVOUR $PKGVER; apt-cache policy $meta shows what exists" >&2
 	exit 1
 }
 say "downloaded $(ls "$DEST.tmp/debs" | wc -l) packages ($(elapsed) s)"
