@@ -48,8 +48,14 @@ static mempool_t *pool;
 static unsigned long free_at_start;
 
 static const gfp_t gfps[] = {
-	GFP_KERNEL,	   GFP_ATOMIC,	      GFP_NOWAIT,		GFP_KERNEL | __GFP_ZERO,
-	GFP_KERNEL | GFP_DMA, GFP_KERNEL | __GFP_NORETRY, GFP_ATOMIC | __GFP_ZERO, GFP_NOIO,
+	GFP_KERNEL,
+	GFP_ATOMIC,
+	GFP_NOWAIT,
+	GFP_KERNEL | __GFP_ZERO,
+	GFP_KERNEL | GFP_DMA,
+	GFP_KERNEL | __GFP_NORETRY,
+	GFP_ATOMIC | __GFP_ZERO,
+	GFP_NOIO,
 };
 
 static gfp_t pick_gfp(uint8_t b)
@@ -146,8 +152,7 @@ static void release(struct slot *s)
 }
 
 /* Take what was allocated into @s: zeroed if asked, then the slot's pattern. */
-static void adopt(struct slot *s, enum kind kind, void *addr, size_t size, gfp_t gfp,
-		  uint8_t seed)
+static void adopt(struct slot *s, enum kind kind, void *addr, size_t size, gfp_t gfp, uint8_t seed)
 {
 	if (!addr)
 		return;
@@ -204,8 +209,8 @@ static void run_op(const uint8_t *op)
 		adopt(s, KMALLOC, kmalloc(size + 1, gfp), size + 1, gfp, op[3]);
 		break;
 	case 2:
-		adopt(s, KMALLOC, kcalloc(op[3] + 1, 24, gfp), (op[3] + 1) * 24UL,
-		      gfp | __GFP_ZERO, op[2]);
+		adopt(s, KMALLOC, kcalloc(op[3] + 1, 24, gfp), (op[3] + 1) * 24UL, gfp | __GFP_ZERO,
+		      op[2]);
 		break;
 	case 3:
 		s->which = op[3] & 1;
@@ -260,15 +265,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < SLOTS; i++)
 		release(&slots[i]);
 	if (kmm_report_capture_end()) {
-		fprintf(stderr, "fuzz_allocators: kmm reported:\n%s\n", kmm_report_captured_text(0));
+		fprintf(stderr, "fuzz_allocators: kmm reported:\n%s\n",
+			kmm_report_captured_text(0));
 		abort();
 	}
 	if (kmm_slab_validate(caches[0]) || kmm_slab_validate(caches[1]))
 		abort();
 	now = settled_free_pages();
 	if (now != free_at_start) {
-		fprintf(stderr, "fuzz_allocators: %lu free pages after the input, %lu before\n", now,
-			free_at_start);
+		fprintf(stderr, "fuzz_allocators: %lu free pages after the input, %lu before\n",
+			now, free_at_start);
 		abort();
 	}
 	return 0;

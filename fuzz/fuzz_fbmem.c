@@ -162,8 +162,8 @@ static void do_drop_root(const uint8_t *op)
 }
 
 static void (*const ops[])(const uint8_t *) = {
-	do_open, do_mmap, do_mmap, do_munmap, do_mremap, do_mprotect,
-	do_touch, do_touch, do_read, do_drop_root,
+	do_open,     do_mmap,  do_mmap,	 do_munmap, do_mremap,
+	do_mprotect, do_touch, do_touch, do_read,   do_drop_root,
 };
 
 /* Give back what caches and per-thread lists hold, so free pages can be compared. */
