@@ -233,13 +233,33 @@ static unsigned long clamp_pfn(unsigned long pfn, unsigned long lo, unsigned lon
 	return pfn < lo ? lo : pfn > hi ? hi : pfn;
 }
 
+/*
+ * The PC firmware's holes in the first megabyte, as QEMU's BIOS reports them to an x86 kernel:
+ * page 0 (the real-mode vectors) and 0x9f000..0xfffff (the EBDA, VGA memory, option and system
+ * ROMs) are not RAM. ZONE_DMA so starts at pfn 1 and counts those pages as spanned, not present.
+ * Only where boot keeps the whole first megabyte reserved (x86, reserve_low_mb >= 1), so no
+ * page of a hole is ever freed.
+ */
+#define BIOS_EBDA_PFN 0x9f
+#define BIOS_HOLE_END_PFN 0x100
+
+static bool has_bios_holes(void)
+{
+	return kmm_layout.min_pfn == 0 && kmm_machine.reserved_pages >= BIOS_HOLE_END_PFN;
+}
+
 static void size_zones(void)
 {
 	unsigned long min = kmm_layout.min_pfn, low = kmm_layout.low_pfn_end;
 	unsigned long end = kmm_layout.pfn_end;
 	unsigned long dma_end = clamp_pfn(min + (kmm_machine.dma_limit >> PAGE_SHIFT), min, low);
 
-	zone_init(ZONE_DMA, min, dma_end);
+	if (has_bios_holes() && dma_end >= BIOS_HOLE_END_PFN) {
+		zone_init(ZONE_DMA, 1, dma_end);
+		zones[ZONE_DMA].present_pages -= BIOS_HOLE_END_PFN - BIOS_EBDA_PFN;
+	} else {
+		zone_init(ZONE_DMA, min, dma_end);
+	}
 	if (kmm_machine.dma32_limit) {
 		unsigned long dma32_end =
 			clamp_pfn(kmm_machine.dma32_limit >> PAGE_SHIFT, dma_end, end);

@@ -637,6 +637,25 @@ static bool near(long a, long b, long pct)
 	return d * 100 <= b * pct;
 }
 
+static void zoneinfo_x86_64_dma_zone_has_the_references_bios_holes(void **state)
+{
+	struct zoneinfo_zone mine[8], ref[8];
+	struct text tm, tr;
+
+	capture(&tm, kmm_proc_zoneinfo);
+	read_reference(&tr, "proc-zoneinfo.txt");
+	assert_true(parse_zoneinfo(&tm, mine, 8) > 0);
+	assert_true(parse_zoneinfo(&tr, ref, 8) > 0);
+	/* Page 0 and 0x9f..0xff are firmware's: spanned 4095 from pfn 1, present 3998. */
+	assert_string_equal(mine[0].name, "DMA");
+	assert_int_equal(mine[0].spanned, ref[0].spanned);
+	assert_int_equal(mine[0].present, ref[0].present);
+	assert_int_equal(mine[0].managed, ref[0].managed);
+	assert_string_equal(nth_line(&tm, "  start_pfn:", 0), nth_line(&tr, "  start_pfn:", 0));
+	release(&tm);
+	release(&tr);
+}
+
 static void zoneinfo_x86_32_has_the_reference_zones_spans_and_watermarks(void **state)
 {
 	struct zoneinfo_zone mine[8], ref[8];
@@ -653,7 +672,10 @@ static void zoneinfo_x86_32_has_the_reference_zones_spans_and_watermarks(void **
 	/* Normal ends where low memory does, so its span and HighMem's start are the kernel's. */
 	assert_int_equal(mine[1].spanned, ref[1].spanned);
 	assert_int_equal(mine[1].present, ref[1].present);
-	/* (DMA's differs: the kernel's starts at pfn 1, the BIOS keeps page 0; kmm's at 0.) */
+	/* DMA starts at pfn 1 and lacks the BIOS's pages below 1 MiB, as in the kernel. */
+	assert_int_equal(mine[0].spanned, ref[0].spanned);
+	assert_int_equal(mine[0].present, ref[0].present);
+	assert_string_equal(nth_line(&tm, "  start_pfn:", 0), nth_line(&tr, "  start_pfn:", 0));
 	assert_string_equal(nth_line(&tm, "  start_pfn:", 1), nth_line(&tr, "  start_pfn:", 1));
 	assert_string_equal(nth_line(&tm, "  start_pfn:", 2), nth_line(&tr, "  start_pfn:", 2));
 	/*
@@ -874,6 +896,7 @@ int main(void)
 		X86_32_LOW(zoneinfo_shows_empty_zones_up_to_protection),
 		X86_32(zoneinfo_field_labels_are_the_references),
 		X86_32_REF(zoneinfo_x86_32_has_the_reference_zones_spans_and_watermarks),
+		X86_64(zoneinfo_x86_64_dma_zone_has_the_references_bios_holes),
 		X86_32_REF(vmallocinfo_x86_32_line_has_the_reference_shape),
 		cmocka_unit_test_teardown(min_free_kbytes_is_raised_for_huge_pages_from_512_mib,
 					  kmm_test_shutdown),
