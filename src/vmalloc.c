@@ -901,8 +901,7 @@ static void show_area(struct vmap_area *va, void *arg)
 		fputs(" user", out);
 	if (vm->flags & VM_DMA_COHERENT)
 		fputs(" dma-coherent", out);
-	/* Only the NUMA kernel (x86_64 here) prints the per-node page counts. */
-	if (vm->nr_pages && kmm_machine.dma32_limit)
+	if (vm->nr_pages && machine_has_numa())
 		fprintf(out, " N0=%u", vm->nr_pages);
 	fputc('\n', out);
 }

@@ -55,6 +55,16 @@ static inline int machine_addr_width(void)
 	return kmm_layout.at_real_address && (kmm_layout.page_offset >> 32) == 0 ? 8 : 16;
 }
 
+/*
+ * Whether the profile's kernel is built with NUMA: Debian's amd64 kernel is, its 686 kernel and
+ * ARM's are not. A NUMA kernel names the node in Mem-Info's zone lines ("Node 0 DMA free:...")
+ * and counts vmalloc pages per node ("N0=3"); the others print neither.
+ */
+static inline bool machine_has_numa(void)
+{
+	return kmm_machine.dma32_limit != 0; /* the x86_64 profile */
+}
+
 /* memblock_alloc_low for boot code: set aside @bytes (page-aligned) of low memory, taken
  * top-down from the highest free range below min(end of the linear map, 4 GiB), for good.
  * Must run before page_alloc_init(). Returns 0 with the start in @phys, or -ENOMEM. */
