@@ -18,8 +18,8 @@
 #
 # The i386 leg lives in $CACHE/<abi32>-686/ with the same names (headers is the -686 tree), plus
 # busybox (busybox-static:i386, the guest's userspace) and no vmlinux: the 686 kernel has no
-# PVH entry, so QEMU boots its bzImage. Fetching i386 packages needs the i386 architecture in
-# dpkg (added here, once); the kernel is still only unpacked, never installed.
+# PVH entry, so QEMU boots its bzImage. i386 packages are fetched with apt's Architectures option
+# for that one call, leaving dpkg's architectures alone; nothing is ever installed.
 #
 # Usage: tools/kernel-test/setup.sh [i386]   (env: KMM_KERNEL_CACHE, default ~/.cache/kmm-kernel)
 set -euo pipefail
@@ -81,16 +81,6 @@ if [ -n "$missing" ]; then
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null
 fi
-if [ "$arch" = i386 ] && ! dpkg --print-foreign-architectures | grep -qx i386; then
-	if [ "$(id -u)" != 0 ]; then
-		say "need root to add the i386 architecture to dpkg" >&2
-		exit 1
-	fi
-	say "adding the i386 architecture to dpkg"
-	dpkg --add-architecture i386
-	# An index that fails to download is only ignored; what matters is whether the pin is found.
-	apt-get update -qq || true
-fi
 say "host packages ready ($(elapsed) s)"
 
 if [ -f "$DEST/.complete" ]; then
@@ -100,15 +90,25 @@ fi
 
 rm -rf "$DEST.tmp"
 mkdir -p "$DEST.tmp/debs" "$DEST.tmp/root"
+# i386 packages come through apt options, not `dpkg --add-architecture`: the host's own apt stays
+# amd64-only, so an i386 index that fails to download (as this mirror's security one does) never
+# makes a plain `apt-get update` fail. A plain update drops the i386 lists again, so the i386
+# download always refreshes them first. An index that fails is only ignored: what matters is
+# whether the pin is found.
+apt=(apt-get)
+if [ "$arch" = i386 ]; then
+	apt+=(-o APT::Architectures::=amd64 -o APT::Architectures::=i386)
+	"${apt[@]}" update -qq >/dev/null 2>&1 || true
+fi
 # apt-get download writes into the current directory; a cache under /root is out of the _apt user's reach.
-(cd "$DEST.tmp/debs" && apt-get download -q -o APT::Sandbox::User=root $pkgs >/dev/null) || {
+(cd "$DEST.tmp/debs" && "${apt[@]}" download -q -o APT::Sandbox::User=root $pkgs >/dev/null) || {
 	# An apt list older than the pin (or no list at all) is the usual cause: refresh once and retry.
-	apt-get update -qq || true
-	(cd "$DEST.tmp/debs" && apt-get download -q -o APT::Sandbox::User=root $pkgs >/dev/null)
+	"${apt[@]}" update -qq || true
+	(cd "$DEST.tmp/debs" && "${apt[@]}" download -q -o APT::Sandbox::User=root $pkgs >/dev/null)
 } || {
 	meta=linux-image-${FLAVOUR#"$ABI"-}
 	[ "$arch" = i386 ] && meta=$meta:i386
-	say "cannot download $FLAVOUR $PKGVER; apt-cache policy $meta shows what exists" >&2
+	say "cannot download $FLAVOUR $PKGVER; ${apt[*]/apt-get/apt-cache} policy $meta shows what exists" >&2
 	exit 1
 }
 say "downloaded $(ls "$DEST.tmp/debs" | wc -l) packages ($(elapsed) s)"
