@@ -57,7 +57,8 @@ FUZZ_SECONDS ?= 20
 fuzz: build-fuzz
 	./scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
-# The real Linux kernel under QEMU: reference formats and behaviour (tests/kernel/).
+# The real Linux kernel under QEMU: reference formats and behaviour (tests/kernel/). Two legs:
+# Debian's amd64 kernel against kmm's x86_64 profile, its i386 (686) kernel against the default x86_32.
 test-kernel:
 	./tools/kernel-test/run
 

@@ -92,11 +92,6 @@ const char *fault_symbol(const void *addr, char *buf, size_t len)
 }
 
 /* Addresses print as the kernel's %px: as wide as the profile's pointers. */
-static int addr_width(void)
-{
-	return kmm_layout.page_offset >> 32 == 0 && kmm_layout.at_real_address ? 8 : 16;
-}
-
 void fault_oops(const struct os_fault *fault, const char *what)
 {
 	unsigned long n = __atomic_add_fetch(&oops_count, 1, __ATOMIC_RELAXED);
@@ -105,7 +100,7 @@ void fault_oops(const struct os_fault *fault, const char *what)
 	char sym[256];
 
 	report_start("page_fault", "BUG: unable to handle page fault for address: %0*lx",
-		     addr_width(), fault->addr);
+		     machine_addr_width(), fault->addr);
 	report_add("#PF: supervisor %s access in kernel mode", fault->write ? "write" : "read");
 	report_add("#PF: error_code(0x%04lx) - %s", code,
 		   code & 1 ? "permissions violation" : "not-present page");

@@ -1,7 +1,8 @@
 /*
  * layout.c - computing the kernel virtual address layout of a profile for a RAM size, the
- * way each architecture's headers derive it: the linear map first, the vmalloc area after a
- * guard gap, then pkmap and the fixmap (x86_32), or the fixed arm32 addresses.
+ * way each architecture's headers derive it: on x86_32 from the top down (the fixmap, pkmap,
+ * VMALLOC_END, then low memory ends the vmalloc reserve below it), elsewhere the linear map
+ * first, the vmalloc area after a guard gap, then the fixed or computed rest.
  */
 #include <errno.h>
 #include <string.h>
@@ -32,11 +33,20 @@ static void place_fixmap(const struct profile *p, unsigned int cpus, struct kmm_
 int layout_compute(const struct profile *p, unsigned long long ram, unsigned int cpus,
 		   struct kmm_layout *l)
 {
-	unsigned long long lowmem = p->lowmem_max && ram > p->lowmem_max ? p->lowmem_max : ram;
+	unsigned long long lowmem_max = p->lowmem_max, lowmem;
 
 	memset(l, 0, sizeof(*l));
 	l->profile = p->name;
 	l->nr_cpus = cpus;
+	/* x86_32: the top of the space is fixed, and low memory is what the vmalloc reserve leaves. */
+	if (p->pkmap_below_fixmap) {
+		place_fixmap(p, cpus, l);
+		l->pkmap_base = p->pkmap_base;
+		l->vmalloc_end = l->pkmap_base - 2 * PAGE_SIZE;
+		if (p->vmalloc_reserve)
+			lowmem_max = l->vmalloc_end - p->page_offset - p->vmalloc_reserve;
+	}
+	lowmem = lowmem_max && ram > lowmem_max ? lowmem_max : ram;
 	l->page_offset = p->page_offset;
 	l->phys_offset = p->phys_offset;
 	l->min_pfn = (unsigned long)(p->phys_offset >> PAGE_SHIFT);
@@ -50,12 +60,7 @@ int layout_compute(const struct profile *p, unsigned long long ram, unsigned int
 	if (ram > lowmem)
 		l->last_pkmap = p->last_pkmap;
 
-	if (p->pkmap_below_fixmap) {
-		place_fixmap(p, cpus, l);
-		l->pkmap_base =
-			(l->fixaddr_start - PAGE_SIZE * (p->last_pkmap + 1)) & ~(p->pmd_size - 1);
-		l->vmalloc_end = l->pkmap_base - 2 * PAGE_SIZE;
-	} else {
+	if (!p->pkmap_below_fixmap) {
 		l->pkmap_base = p->pkmap_base;
 		l->vmalloc_end = p->vmalloc_end ? p->vmalloc_end :
 						  l->vmalloc_start + (unsigned long)p->vmalloc_size;

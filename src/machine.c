@@ -203,6 +203,7 @@ int kmm_boot(const struct kmm_config *config)
 	kmm_machine.dma_limit = s.profile->dma_limit;
 	kmm_machine.dma32_limit = s.profile->dma32_limit;
 	kmm_machine.dma_addr_bytes = s.profile->dma_addr_bytes;
+	kmm_machine.thp_pageblock_order = s.profile->thp_pageblock_order;
 	kmm_machine.swiotlb_needed = swiotlb_rule_holds(s.profile);
 	kmm_machine.nr_boot_reserved = 0;
 	kmm_machine.reserved_pages =

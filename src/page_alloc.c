@@ -233,13 +233,33 @@ static unsigned long clamp_pfn(unsigned long pfn, unsigned long lo, unsigned lon
 	return pfn < lo ? lo : pfn > hi ? hi : pfn;
 }
 
+/*
+ * The PC firmware's holes in the first megabyte, as QEMU's BIOS reports them to an x86 kernel:
+ * page 0 (the real-mode vectors) and 0x9f000..0xfffff (the EBDA, VGA memory, option and system
+ * ROMs) are not RAM. ZONE_DMA so starts at pfn 1 and counts those pages as spanned, not present.
+ * Only where boot keeps the whole first megabyte reserved (x86, reserve_low_mb >= 1), so no
+ * page of a hole is ever freed.
+ */
+#define BIOS_EBDA_PFN 0x9f
+#define BIOS_HOLE_END_PFN 0x100
+
+static bool has_bios_holes(void)
+{
+	return kmm_layout.min_pfn == 0 && kmm_machine.reserved_pages >= BIOS_HOLE_END_PFN;
+}
+
 static void size_zones(void)
 {
 	unsigned long min = kmm_layout.min_pfn, low = kmm_layout.low_pfn_end;
 	unsigned long end = kmm_layout.pfn_end;
 	unsigned long dma_end = clamp_pfn(min + (kmm_machine.dma_limit >> PAGE_SHIFT), min, low);
 
-	zone_init(ZONE_DMA, min, dma_end);
+	if (has_bios_holes() && dma_end >= BIOS_HOLE_END_PFN) {
+		zone_init(ZONE_DMA, 1, dma_end);
+		zones[ZONE_DMA].present_pages -= BIOS_HOLE_END_PFN - BIOS_EBDA_PFN;
+	} else {
+		zone_init(ZONE_DMA, min, dma_end);
+	}
 	if (kmm_machine.dma32_limit) {
 		unsigned long dma32_end =
 			clamp_pfn(kmm_machine.dma32_limit >> PAGE_SHIFT, dma_end, end);
@@ -283,10 +303,38 @@ void page_alloc_free_range(unsigned long start, unsigned long end)
 	pthread_mutex_unlock(&z->lock);
 }
 
-/* The kernel's min_free_kbytes = sqrt(lowmem_kbytes * 16), spread over zones by size. */
+/*
+ * What khugepaged asks of min_free_kbytes, in pages, or 0 where transparent huge pages are off:
+ * the profile's kernel has none, or the machine has under 512 MiB (the kernel turns them off
+ * there). Each populated zone a GFP_USER allocation may use keeps two free pageblocks plus one
+ * per pair of migrate types that may steal from each other (3 x 3), at most 5% of low memory.
+ */
+static unsigned long thp_min_free_pages(unsigned long lowmem_pages)
+{
+	unsigned long total = 0, block = 1UL << kmm_machine.thp_pageblock_order, want;
+	unsigned int nr_zones = 0;
+
+	if (!kmm_machine.thp_pageblock_order)
+		return 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		total += zones[i].managed_pages;
+		if (i <= ZONE_NORMAL && zones[i].managed_pages)
+			nr_zones++;
+	}
+	if (total < (512UL << (20 - PAGE_SHIFT)))
+		return 0;
+	want = block * nr_zones * (2 + 3 * 3);
+	return want < lowmem_pages / 20 ? want : lowmem_pages / 20;
+}
+
+/*
+ * The kernel's min_free_kbytes = sqrt(lowmem_kbytes * 16), raised to khugepaged's wish when
+ * huge pages are on, spread over zones by size.
+ */
 static void setup_watermarks(void)
 {
-	unsigned long lowmem_pages = 0, min_kbytes, pages_min, root = 1;
+	unsigned long lowmem_pages = 0, min_kbytes, pages_min, thp_pages, root = 1;
+	bool movable_is_high;
 
 	for (int i = 0; i < ZONE_HIGHMEM; i++)
 		lowmem_pages += zones[i].managed_pages;
@@ -294,6 +342,11 @@ static void setup_watermarks(void)
 		root++;
 	min_kbytes = root < 128 ? 128 : root > 262144 ? 262144 : root;
 	pages_min = min_kbytes >> (PAGE_SHIFT - 10);
+	thp_pages = thp_min_free_pages(lowmem_pages);
+	if (thp_pages > pages_min)
+		pages_min = thp_pages;
+	/* ZONE_MOVABLE borrows from the highest populated zone, and counts as high memory with it. */
+	movable_is_high = zone_populated(&zones[ZONE_HIGHMEM]);
 
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &zones[i];
@@ -301,7 +354,7 @@ static void setup_watermarks(void)
 			lowmem_pages ? pages_min * z->managed_pages / lowmem_pages : 0;
 		unsigned long gap;
 
-		if (i == ZONE_HIGHMEM) {
+		if (i == ZONE_HIGHMEM || (i == ZONE_MOVABLE && movable_is_high)) {
 			unsigned long m = z->managed_pages / 1024;
 
 			z->watermark[WMARK_MIN] = m < 32 ? 32 : m > 128 ? 128 : m;

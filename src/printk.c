@@ -16,6 +16,7 @@
 
 #include <kmm/gfp.h>
 #include <kmm/printk.h>
+#include "internal/machine.h"
 #include "internal/zone.h"
 
 /*
@@ -187,7 +188,8 @@ int kmm_vprintk(const char *fmt, va_list args)
 			break;
 		n = (size_t)(++fmt - spec);
 		if (spec[n - 1] == 'p' && *fmt == 'x') {
-			fprintf(out, "%016lx", (unsigned long)va_arg(ap, void *));
+			fprintf(out, "%0*lx", machine_addr_width(),
+				(unsigned long)va_arg(ap, void *));
 			fmt++;
 		} else if (spec[n - 1] == 'p' && fmt[0] == 'G' && fmt[1] == 'g') {
 			char buf[256];

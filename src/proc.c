@@ -71,9 +71,10 @@ static void meminfo_tail(FILE *out)
 					   "FileHugePages:", "FilePmdMapped:" };
 	static const char *const hugetlb[] = { "HugePages_Total:", "HugePages_Free:",
 					       "HugePages_Rsvd:", "HugePages_Surp:" };
-	bool pse4m = kmm_layout.last_pkmap && strcmp(kmm_layout.profile, "x86_32") == 0;
+	bool pse4m = strcmp(kmm_layout.profile, "x86_32") == 0; /* 2-level paging: 4 MiB pages */
 	unsigned long huge_kb = pse4m ? 4096 : 2048;
 	unsigned long lowmem_kb = K(kmm_layout.low_pfn_end - kmm_layout.min_pfn);
+	unsigned long small_kb = lowmem_kb % huge_kb;
 
 	for (size_t i = 0; i < sizeof(thp) / sizeof(thp[0]); i++)
 		meminfo_line(out, thp[i], 0);
@@ -83,9 +84,15 @@ static void meminfo_tail(FILE *out)
 	meminfo_line(out, "Hugetlb:", 0);
 	if (strcmp(kmm_layout.profile, "arm32") == 0)
 		return;
-	/* The linear map is built from large pages where alignment allows, as on x86. */
-	meminfo_line(out, "DirectMap4k:", lowmem_kb % huge_kb);
-	meminfo_line(out, pse4m ? "DirectMap4M:" : "DirectMap2M:", lowmem_kb - lowmem_kb % huge_kb);
+	/*
+	 * The linear map is built from large pages where alignment allows, as on x86; a 32-bit
+	 * kernel also keeps its first large page in 4k pages (fixed-range MTRRs cover the first
+	 * megabyte). A real kernel splits more when it write-protects its own image.
+	 */
+	if (pse4m && lowmem_kb >= huge_kb)
+		small_kb += huge_kb;
+	meminfo_line(out, "DirectMap4k:", small_kb);
+	meminfo_line(out, pse4m ? "DirectMap4M:" : "DirectMap2M:", lowmem_kb - small_kb);
 }
 
 /* The slab lines of meminfo (all of KReclaimable is slab here); 0 for other labels. */

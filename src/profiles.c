@@ -14,15 +14,24 @@
 
 static const struct profile profiles[] = {
 	{
-		/* The 3G/1G split of i386 without PAE: 896 MiB of low memory at 0xC0000000. */
+		/*
+		 * The 3G/1G split of i386 without PAE, as Linux 6.1 lays it out (Debian's 686
+		 * kernel, NR_CPUS 32, booted to check it): the permanent fixmap is 583 pages
+		 * under FIXADDR_TOP (its kmap_local slots for 32 CPUs among them); under it the
+		 * boot-time fixmap, the cpu_entry_area and the LDT remap each take PMD-aligned
+		 * room, which leaves PKMAP_BASE at 0xFEC00000. VMALLOC_END is two pages under
+		 * pkmap, and low memory stops 128 MiB (the vmalloc reserve) under VMALLOC_END:
+		 * 876 MiB less 8 KiB, not the 896 MiB of older kernels.
+		 */
 		.name = "x86_32",
 		.page_offset = 0xC0000000UL,
 		.phys_offset = 0,
-		.lowmem_max = 896 * MiB,
+		.vmalloc_reserve = 128 * MiB,
 		.vmalloc_offset = 8 * MiB,
 		.pkmap_below_fixmap = true,
+		.pkmap_base = 0xFEC00000UL,
 		.last_pkmap = 1024,
-		.pmd_size = 4 * MiB,
+		.fixaddr_start = 0xFFDB8000UL,
 		.fixaddr_top = 0xFFFFF000UL,
 		.window_end = 0x100000000ULL,
 		.max_mem = 4 * GiB,
@@ -30,6 +39,7 @@ static const struct profile profiles[] = {
 		.reserve_low = true,
 		.swiotlb_rule = SWIOTLB_IF_ABOVE_4G,
 		.dma_addr_bytes = 4, /* no PAE */
+		.thp_pageblock_order = 10, /* 4 MiB huge pages (PSE, 2-level paging) */
 	},
 	{
 		/* ARM 32-bit (vexpress-like): RAM at 0x60000000, vmalloc ends at 0xff800000 and keeps
@@ -72,6 +82,7 @@ static const struct profile profiles[] = {
 		.reserve_low = true,
 		.swiotlb_rule = SWIOTLB_IF_ABOVE_4G,
 		.dma_addr_bytes = 8,
+		.thp_pageblock_order = 9, /* 2 MiB huge pages */
 	},
 };
 

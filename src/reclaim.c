@@ -18,6 +18,7 @@
 #include <kmm/page_alloc.h>
 #include <kmm/ratelimit.h>
 #include <kmm/shrinker.h>
+#include "internal/machine.h"
 #include "internal/options.h"
 #include "internal/report.h"
 #include "internal/stats.h"
@@ -108,15 +109,21 @@ static struct page *wait_and_retry(gfp_t gfp, unsigned int order, enum zone_type
 	return page;
 }
 
+/* Mem-Info names the node of each zone only on a NUMA kernel. */
+static const char *node_prefix(void)
+{
+	return machine_has_numa() ? "Node 0 " : "";
+}
+
 static void show_zone_counts(const struct zone *z)
 {
 	unsigned long kb = PAGE_SIZE >> 10;
 
-	report_add("Node 0 %s free:%lukB boost:0kB min:%lukB low:%lukB high:%lukB "
+	report_add("%s%s free:%lukB boost:0kB min:%lukB low:%lukB high:%lukB "
 		   "reserved_highatomic:0KB active_anon:0kB inactive_anon:0kB active_file:0kB "
 		   "inactive_file:0kB unevictable:0kB writepending:0kB present:%lukB managed:%lukB "
 		   "mlocked:0kB bounce:0kB free_pcp:0kB local_pcp:0kB free_cma:0kB",
-		   z->name, __atomic_load_n(&z->free_pages, __ATOMIC_RELAXED) * kb,
+		   node_prefix(), z->name, __atomic_load_n(&z->free_pages, __ATOMIC_RELAXED) * kb,
 		   z->watermark[WMARK_MIN] * kb, z->watermark[WMARK_LOW] * kb,
 		   z->watermark[WMARK_HIGH] * kb, z->present_pages * kb, z->managed_pages * kb);
 }
@@ -146,7 +153,7 @@ static void show_free_lists(const struct zone *z)
 					 kb << o);
 		total += n << o;
 	}
-	report_add("Node 0 %s: %s= %lukB", z->name, line, total * kb);
+	report_add("%s%s: %s= %lukB", node_prefix(), z->name, line, total * kb);
 }
 
 /* The zones an allocation limited to @high could use, lowest first, as show_mem lists them. */

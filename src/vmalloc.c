@@ -127,11 +127,6 @@ static struct vmap_area *lazy_take_all(void)
 	return list;
 }
 
-static int addr_width(void)
-{
-	return kmm_layout.at_real_address && (kmm_layout.page_offset >> 32) == 0 ? 8 : 16;
-}
-
 static unsigned long totalram_pages(void)
 {
 	unsigned long n = 0;
@@ -178,7 +173,7 @@ static void __attribute__((format(printf, 2, 3))) vmalloc_warn(gfp_t gfp, const 
 
 static void warn_bad_free(const char *what, const char *fn, const void *addr, int line)
 {
-	report_start("vfree_bad", "Trying to %s() %s (%0*lx)", fn, what, addr_width(),
+	report_start("vfree_bad", "Trying to %s() %s (%0*lx)", fn, what, machine_addr_width(),
 		     (unsigned long)addr);
 	report_add("WARNING: CPU: %u PID: %d at src/vmalloc.c:%d %s", smp_processor_id(),
 		   kmm_current_pid(), line, fn);
@@ -920,7 +915,7 @@ static void show_area(struct vmap_area *va, void *arg)
 {
 	FILE *out = arg;
 	struct vm_struct *vm = va->vm;
-	int w = addr_width();
+	int w = machine_addr_width();
 	char sym[256];
 
 	if (!vm || (vm->flags & VM_UNINITIALIZED))
@@ -932,7 +927,8 @@ static void show_area(struct vmap_area *va, void *arg)
 	if (vm->nr_pages)
 		fprintf(out, " pages=%u", vm->nr_pages);
 	if (vm->phys_addr)
-		fprintf(out, " phys=0x%0*llx", w, (unsigned long long)vm->phys_addr);
+		fprintf(out, " phys=0x%0*llx", 2 * (int)kmm_machine.dma_addr_bytes,
+			(unsigned long long)vm->phys_addr); /* %pa: as wide as phys_addr_t */
 	if (vm->flags & VM_IOREMAP)
 		fputs(" ioremap", out);
 	if (vm->flags & VM_ALLOC)
@@ -943,15 +939,14 @@ static void show_area(struct vmap_area *va, void *arg)
 		fputs(" user", out);
 	if (vm->flags & VM_DMA_COHERENT)
 		fputs(" dma-coherent", out);
-	/* Only the NUMA kernel (x86_64 here) prints the per-node page counts. */
-	if (vm->nr_pages && kmm_machine.dma32_limit)
+	if (vm->nr_pages && machine_has_numa())
 		fprintf(out, " N0=%u", vm->nr_pages);
 	fputc('\n', out);
 }
 
 void kmm_proc_vmallocinfo(FILE *out)
 {
-	int w = addr_width();
+	int w = machine_addr_width();
 
 	if (!kmm_machine.booted)
 		return;

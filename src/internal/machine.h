@@ -32,6 +32,7 @@ struct kmm_machine {
 	unsigned long long dma32_limit; /* ZONE_DMA32 end, 0 when the profile has none */
 	bool swiotlb_needed; /* the kernel would set up swiotlb by itself on this machine */
 	unsigned int dma_addr_bytes; /* sizeof(dma_addr_t) on the profile */
+	unsigned int thp_pageblock_order; /* 0: the profile's kernel has no THP */
 	struct boot_range boot_reserved[MAX_BOOT_RESERVED]; /* page_alloc_init skips these */
 	unsigned int nr_boot_reserved;
 };
@@ -42,6 +43,26 @@ extern KMM_HIDDEN struct kmm_machine kmm_machine;
 static inline void *machine_phys_ptr(phys_addr_t phys)
 {
 	return kmm_machine.phys_view + (phys - kmm_layout.phys_offset);
+}
+
+/*
+ * Hex digits of a kernel address as the machine prints it (%px, vmallocinfo, an Oops): 8 on a
+ * 32-bit profile whose window sits at its real addresses, else 16 (a 64-bit profile, or a
+ * 32-bit one moved above 4 GiB, whose addresses need them).
+ */
+static inline int machine_addr_width(void)
+{
+	return kmm_layout.at_real_address && (kmm_layout.page_offset >> 32) == 0 ? 8 : 16;
+}
+
+/*
+ * Whether the profile's kernel is built with NUMA: Debian's amd64 kernel is, its 686 kernel and
+ * ARM's are not. A NUMA kernel names the node in Mem-Info's zone lines ("Node 0 DMA free:...")
+ * and counts vmalloc pages per node ("N0=3"); the others print neither.
+ */
+static inline bool machine_has_numa(void)
+{
+	return kmm_machine.dma32_limit != 0; /* the x86_64 profile */
 }
 
 /* memblock_alloc_low for boot code: set aside @bytes (page-aligned) of low memory, taken

@@ -18,15 +18,16 @@ struct profile {
 	const char *name;
 	unsigned long page_offset; /* the real kernel's PAGE_OFFSET */
 	unsigned long long phys_offset;
-	unsigned long long lowmem_max; /* RAM the linear map may hold; 0 for all of it */
+	unsigned long long lowmem_max; /* RAM the linear map may hold; 0 for all of it (or
+					 * computed from vmalloc_reserve) */
+	unsigned long vmalloc_reserve; /* x86_32: low memory ends this far below VMALLOC_END */
 	unsigned long vmalloc_offset; /* gap between high_memory and VMALLOC_START */
 	unsigned long vmalloc_align; /* VMALLOC_START alignment; 0 for none */
 	unsigned long vmalloc_end; /* fixed VMALLOC_END; 0 when computed */
 	unsigned long long vmalloc_size; /* with no fixed end: the area's size */
-	bool pkmap_below_fixmap; /* x86_32: pkmap just under the fixmap, vmalloc under it */
-	unsigned long pkmap_base; /* fixed PKMAP_BASE (arm32) */
+	bool pkmap_below_fixmap; /* x86_32: pkmap under the fixmap, vmalloc ends under pkmap */
+	unsigned long pkmap_base; /* fixed PKMAP_BASE */
 	unsigned int last_pkmap; /* pkmap slots; 0 for no high memory */
-	unsigned long pmd_size; /* pkmap base alignment on x86_32 */
 	unsigned long fixaddr_start; /* fixed FIXADDR_START; 0 when computed from the slots */
 	unsigned long fixaddr_top; /* fixed FIXADDR_TOP; 0 when placed after vmalloc */
 	unsigned long fixmap_gap; /* with no fixed top: gap between VMALLOC_END and fixmap */
@@ -40,6 +41,8 @@ struct profile {
 	bool reserve_low; /* keep the firmware area at the bottom of RAM reserved */
 	enum swiotlb_rule swiotlb_rule;
 	unsigned int dma_addr_bytes; /* sizeof(dma_addr_t): how wide %pad prints */
+	unsigned int thp_pageblock_order; /* pageblock order of a kernel with transparent huge
+					   * pages ("always", as Debian builds); 0 for none */
 };
 
 /* Fixmap: a few named slots, then KM_MAX_IDX kmap_local slots per CPU. */

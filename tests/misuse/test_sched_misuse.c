@@ -68,7 +68,7 @@ static void msleep_under_preempt_disable_is_reported_and_the_count_reset(void **
 	text = kmm_report_captured_text(0);
 	assert_title(text, 0x00000002); /* the caller's preempt_disable plus the scheduler's */
 	assert_non_null(strstr(text, "\nModules linked in:\nCPU: "));
-	assert_non_null(strstr(text, "\nCall Trace:\n <TASK>\n"));
+	assert_non_null(strstr(text, "\nCall Trace:\n ")); /* i386: no <TASK> framing */
 }
 
 static void spin_lock_msleep_spin_unlock_is_one_report_and_no_underflow(void **state)

@@ -251,7 +251,26 @@ static void gfp_kernel_waits_gfp_wait_ms_then_fails_with_page_allocation_failure
 	assert_non_null(strstr(text, "insmod: page allocation failure: order:2, "
 				     "mode:0xcc0(GFP_KERNEL), nodemask=(null)"));
 	assert_non_null(strstr(text, "Mem-Info:"));
-	assert_non_null(strstr(text, "Node 0 Normal free:0kB"));
+	/* x86_32: the 686 kernel has no NUMA, so no "Node 0 " before the zone. */
+	assert_non_null(strstr(text, "\nNormal free:0kB"));
+	assert_null(strstr(text, "Node 0 Normal"));
+}
+
+/* Debian's amd64 kernel has NUMA: its Mem-Info names the node before each zone. */
+static void x86_64_mem_info_names_the_node_of_each_zone(void **state)
+{
+	struct kmm_config cfg = { .profile = "x86_64", .mem_bytes = 64ULL << 20, .cpus = 2 };
+	const char *text;
+
+	shutdown(state);
+	assert_int_equal(kmm_boot(&cfg), 0);
+	kmm_report_capture_begin();
+	exhaust_memory();
+	assert_null(alloc_pages(GFP_KERNEL | __GFP_NORETRY, 0));
+	text = kmm_report_captured_text(0);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\nNode 0 DMA32 free:0kB"));
+	assert_non_null(strstr(text, "\nNode 0 DMA32: "));
 }
 
 static void gfp_nowarn_silences_the_page_allocation_failure(void **state)
@@ -527,6 +546,7 @@ int main(void)
 		T(warn_alloc_reports_once_per_10_seconds_then_counts_what_it_suppressed),
 		T(gfp_noretry_fails_after_one_reclaim_round_without_waiting),
 		T(gfp_kernel_waits_gfp_wait_ms_then_fails_with_page_allocation_failure),
+		T(x86_64_mem_info_names_the_node_of_each_zone),
 		T(gfp_nowarn_silences_the_page_allocation_failure),
 		T(gfp_kernel_waiter_wakes_when_another_thread_frees),
 		T(gfp_nofail_waits_past_gfp_wait_ms_until_another_thread_frees),

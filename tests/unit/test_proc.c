@@ -20,6 +20,7 @@
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
 #include <kmm/proc.h>
+#include <kmm/vmalloc.h>
 #include "internal/zone.h"
 
 #define MiB (1ULL << 20)
@@ -76,8 +77,8 @@ static int find_index(const struct text *t, const char *prefix)
 	return -1;
 }
 
-/* A real kernel's /proc file from tests/kernel/reference/, next to this file's folder. */
-static void read_reference(struct text *t, const char *name)
+/* A real kernel's /proc file from tests/kernel/@dir/, next to this file's folder. */
+static void read_reference_in(struct text *t, const char *dir, const char *name)
 {
 	char path[512];
 	const char *slash = strrchr(__FILE__, '/');
@@ -85,7 +86,7 @@ static void read_reference(struct text *t, const char *name)
 	FILE *f;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%.*s/../kernel/reference/%s", dir_len, slash ? __FILE__ : ".",
+	snprintf(path, sizeof(path), "%.*s/../kernel/%s/%s", dir_len, slash ? __FILE__ : ".", dir,
 		 name);
 	f = fopen(path, "r");
 	if (!f) {
@@ -108,6 +109,18 @@ static void read_reference(struct text *t, const char *name)
 	}
 }
 
+/* Debian's amd64 kernel, 512 MiB (tools/kernel-test/run's x86_64 leg). */
+static void read_reference(struct text *t, const char *name)
+{
+	read_reference_in(t, "reference", name);
+}
+
+/* Debian's 686 kernel, 1 GiB, one CPU (the i386 leg): what kmm's default x86_32 machine models. */
+static void read_reference_x86_32(struct text *t, const char *name)
+{
+	read_reference_in(t, "reference-x86_32", name);
+}
+
 static unsigned long meminfo_kb(const struct text *t, const char *label)
 {
 	const char *line = find_line(t, label);
@@ -128,6 +141,14 @@ static int boot(const char *profile, unsigned long long mem)
 static int boot_x86_32(void **state)
 {
 	return boot("x86_32", GiB);
+}
+
+/* The i386 reference guest's shape: 1 GiB, one CPU. */
+static int boot_x86_32_reference(void **state)
+{
+	struct kmm_config cfg = { .profile = "x86_32", .mem_bytes = GiB, .cpus = 1 };
+
+	return kmm_boot(&cfg);
 }
 
 static int boot_x86_32_lowmem_only(void **state)
@@ -224,6 +245,23 @@ static void buddyinfo_line_has_the_reference_shape(void **state)
 	/* Same width fields, same trailing space: same length while counts fit six digits. */
 	assert_int_equal(strlen(my_dma), strlen(ref_dma));
 	assert_int_equal(my_dma[strlen(my_dma) - 1], ' ');
+	release(&mine);
+	release(&ref);
+}
+
+static void buddyinfo_x86_32_has_the_reference_zones_and_shape(void **state)
+{
+	struct text mine, ref;
+
+	capture(&mine, kmm_proc_buddyinfo);
+	read_reference_x86_32(&ref, "proc-buddyinfo.txt");
+	/* DMA, Normal, HighMem: one line each, the same widths while counts fit six digits. */
+	assert_int_equal(mine.nr, 3);
+	assert_int_equal(ref.nr, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(strncmp(mine.line[i], ref.line[i], 21), 0);
+		assert_int_equal(strlen(mine.line[i]), strlen(ref.line[i]));
+	}
 	release(&mine);
 	release(&ref);
 }
@@ -362,6 +400,31 @@ static void meminfo_x86_64_has_the_reference_fields_in_order(void **state)
 
 		assert_int_equal(strncmp(mine.line[i], ref.line[i], label), 0);
 	}
+	release(&mine);
+	release(&ref);
+}
+
+static void meminfo_x86_32_has_the_reference_fields_in_order(void **state)
+{
+	struct text mine, ref;
+
+	capture(&mine, kmm_proc_meminfo);
+	read_reference_x86_32(&ref, "proc-meminfo.txt");
+	/* HighTotal..LowFree after Mlocked, DirectMap4M and 4 MiB huge pages (2-level paging). */
+	assert_int_equal(mine.nr, ref.nr);
+	for (int i = 0; i < ref.nr; i++) {
+		size_t label = (size_t)(strchr(ref.line[i], ':') - ref.line[i]) + 1;
+
+		assert_int_equal(strncmp(mine.line[i], ref.line[i], label), 0);
+	}
+	/* Values that follow from the layout alone are the kernel's. */
+	assert_string_equal(find_line(&mine, "VmallocTotal:"), find_line(&ref, "VmallocTotal:"));
+	assert_string_equal(find_line(&mine, "Hugepagesize:"), find_line(&ref, "Hugepagesize:"));
+	assert_int_equal(meminfo_kb(&mine, "DirectMap4k:") + meminfo_kb(&mine, "DirectMap4M:"),
+			 meminfo_kb(&ref, "DirectMap4k:") + meminfo_kb(&ref, "DirectMap4M:"));
+	/* The first 4 MiB and the tail in 4k pages; the kernel splits one more for its image. */
+	assert_int_equal(meminfo_kb(&mine, "DirectMap4k:") + 4096,
+			 meminfo_kb(&ref, "DirectMap4k:"));
 	release(&mine);
 	release(&ref);
 }
@@ -557,6 +620,133 @@ static void zoneinfo_field_labels_are_the_references(void **state)
 	release(&ref);
 }
 
+/* The @n-th (from 0) line starting with @prefix, or "" when there are fewer. */
+static const char *nth_line(const struct text *t, const char *prefix, int n)
+{
+	for (int i = 0; i < t->nr; i++)
+		if (strncmp(t->line[i], prefix, strlen(prefix)) == 0 && n-- == 0)
+			return t->line[i];
+	return "";
+}
+
+/* @a within @pct percent of @b. */
+static bool near(long a, long b, long pct)
+{
+	long d = a > b ? a - b : b - a;
+
+	return d * 100 <= b * pct;
+}
+
+static void zoneinfo_x86_64_dma_zone_has_the_references_bios_holes(void **state)
+{
+	struct zoneinfo_zone mine[8], ref[8];
+	struct text tm, tr;
+
+	capture(&tm, kmm_proc_zoneinfo);
+	read_reference(&tr, "proc-zoneinfo.txt");
+	assert_true(parse_zoneinfo(&tm, mine, 8) > 0);
+	assert_true(parse_zoneinfo(&tr, ref, 8) > 0);
+	/* Page 0 and 0x9f..0xff are firmware's: spanned 4095 from pfn 1, present 3998. */
+	assert_string_equal(mine[0].name, "DMA");
+	assert_int_equal(mine[0].spanned, ref[0].spanned);
+	assert_int_equal(mine[0].present, ref[0].present);
+	assert_int_equal(mine[0].managed, ref[0].managed);
+	assert_string_equal(nth_line(&tm, "  start_pfn:", 0), nth_line(&tr, "  start_pfn:", 0));
+	release(&tm);
+	release(&tr);
+}
+
+static void zoneinfo_x86_32_has_the_reference_zones_spans_and_watermarks(void **state)
+{
+	struct zoneinfo_zone mine[8], ref[8];
+	struct text tm, tr;
+	int n;
+
+	capture(&tm, kmm_proc_zoneinfo);
+	read_reference_x86_32(&tr, "proc-zoneinfo.txt");
+	n = parse_zoneinfo(&tr, ref, 8);
+	assert_int_equal(parse_zoneinfo(&tm, mine, 8), n);
+	assert_int_equal(n, 4);
+	for (int k = 0; k < n; k++)
+		assert_string_equal(mine[k].name, ref[k].name);
+	/* Normal ends where low memory does, so its span and HighMem's start are the kernel's. */
+	assert_int_equal(mine[1].spanned, ref[1].spanned);
+	assert_int_equal(mine[1].present, ref[1].present);
+	/* DMA starts at pfn 1 and lacks the BIOS's pages below 1 MiB, as in the kernel. */
+	assert_int_equal(mine[0].spanned, ref[0].spanned);
+	assert_int_equal(mine[0].present, ref[0].present);
+	assert_string_equal(nth_line(&tm, "  start_pfn:", 0), nth_line(&tr, "  start_pfn:", 0));
+	assert_string_equal(nth_line(&tm, "  start_pfn:", 1), nth_line(&tr, "  start_pfn:", 1));
+	assert_string_equal(nth_line(&tm, "  start_pfn:", 2), nth_line(&tr, "  start_pfn:", 2));
+	/*
+	 * Watermarks: min_free_kbytes as khugepaged raises it (huge pages are on from 512 MiB),
+	 * spread by managed pages, which differ a little (the kernel's own image, its memmap).
+	 * The empty Movable zone counts as high memory: 32 pages each.
+	 */
+	for (int k = 0; k < 3; k++) {
+		assert_true(near(mine[k].min, ref[k].min, 5));
+		assert_true(near(mine[k].low, ref[k].low, 5));
+		assert_true(near(mine[k].high, ref[k].high, 5));
+	}
+	assert_int_equal(mine[3].min, ref[3].min);
+	assert_int_equal(mine[3].low, ref[3].low);
+	assert_int_equal(mine[3].high, ref[3].high);
+	release(&tm);
+	release(&tr);
+}
+
+static unsigned long low_min_pages(void)
+{
+	return zones[ZONE_DMA].watermark[WMARK_MIN] + zones[ZONE_NORMAL].watermark[WMARK_MIN];
+}
+
+static void min_free_kbytes_is_raised_for_huge_pages_from_512_mib(void **state)
+{
+	unsigned long low;
+
+	/* 1 GiB: khugepaged's 11 pageblocks of 4 MiB per low zone, capped at 5% of low memory. */
+	assert_int_equal(boot("x86_32", GiB), 0);
+	low = zones[ZONE_DMA].managed_pages + zones[ZONE_NORMAL].managed_pages;
+	assert_true(low_min_pages() <= low / 20 && low_min_pages() + 2 >= low / 20);
+	kmm_shutdown();
+	/* Under 512 MiB the kernel turns huge pages off: sqrt(16 * lowmem kB) kB, about 2.8 MiB. */
+	assert_int_equal(boot("x86_32", 500 * MiB), 0);
+	assert_true(low_min_pages() > 680 && low_min_pages() <= 716);
+}
+
+static void vmallocinfo_x86_32_line_has_the_reference_shape(void **state)
+{
+	struct text mine, ref;
+	void *p = vmalloc(3 * PAGE_SIZE);
+	const char *r = NULL, *m = NULL;
+	unsigned long a, b;
+
+	assert_non_null(p);
+	capture(&mine, kmm_proc_vmallocinfo);
+	read_reference_x86_32(&ref, "proc-vmallocinfo.txt");
+	/* The probe's vmalloc(12288) in the kernel's file, ours here. */
+	for (int i = 0; i < ref.nr; i++)
+		if (strstr(ref.line[i], " pages=3 vmalloc"))
+			r = ref.line[i];
+	for (int i = 0; i < mine.nr; i++)
+		if (strstr(mine.line[i], " pages=3 vmalloc"))
+			m = mine.line[i];
+	assert_non_null(r);
+	assert_non_null(m);
+	/* No per-node counts on a kernel without NUMA: the line ends with the type. */
+	assert_string_equal(strstr(m, " pages=3 vmalloc"), strstr(r, " pages=3 vmalloc"));
+	/* "0x%px-0x%px %7ld ", the guard page counted: 16384 for three pages. */
+	assert_int_equal(sscanf(m, "0x%lx-0x%lx", &a, &b), 2);
+	assert_int_equal(b - a, 4 * PAGE_SIZE);
+	assert_int_equal(strncmp(strchr(m, ' '), "   16384 ", 9), 0);
+	assert_int_equal(strncmp(strchr(r, ' '), "   16384 ", 9), 0);
+	if (kmm_layout.at_real_address) /* 8 digits per address, as the i386 kernel prints */
+		assert_int_equal(strchr(m, ' ') - m, strchr(r, ' ') - r);
+	vfree(p);
+	release(&mine);
+	release(&ref);
+}
+
 /* ---- iomem */
 
 static void iomem_shows_system_ram_spanning_ram_x86_32(void **state)
@@ -605,7 +795,7 @@ static void layout_banner_x86_32_lists_fixmap_pkmap_vmalloc_lowmem(void **state)
 	expect_layout_line(&t, 2, "pkmap", PKMAP_BASE, PKMAP_BASE + LAST_PKMAP * PAGE_SIZE, false);
 	expect_layout_line(&t, 3, "vmalloc", VMALLOC_START, VMALLOC_END, true);
 	expect_layout_line(&t, 4, "lowmem", PAGE_OFFSET, (unsigned long)high_memory, true);
-	assert_non_null(strstr(t.line[4], "( 896 MB)"));
+	assert_non_null(strstr(t.line[4], "( 875 MB)")); /* 876 MiB less 8 KiB, truncated */
 	assert_non_null(strstr(t.line[2], "(4096 kB)"));
 	release(&t);
 }
@@ -677,6 +867,7 @@ static void proc_show_picks_the_view_by_name(void **state)
 #define X86_32(fn) cmocka_unit_test_setup_teardown(fn, boot_x86_32, kmm_test_shutdown)
 #define X86_32_LOW(fn) \
 	cmocka_unit_test_setup_teardown(fn, boot_x86_32_lowmem_only, kmm_test_shutdown)
+#define X86_32_REF(fn) cmocka_unit_test_setup_teardown(fn, boot_x86_32_reference, kmm_test_shutdown)
 #define ARM32(fn) cmocka_unit_test_setup_teardown(fn, boot_arm32, kmm_test_shutdown)
 #define X86_64(fn) cmocka_unit_test_setup_teardown(fn, boot_x86_64, kmm_test_shutdown)
 
@@ -686,6 +877,7 @@ int main(void)
 		X86_32(buddyinfo_has_a_kernel_format_line_per_populated_zone),
 		X86_32(buddyinfo_counts_add_up_to_nr_free_pages_while_memory_is_in_use),
 		X86_32(buddyinfo_line_has_the_reference_shape),
+		X86_32_REF(buddyinfo_x86_32_has_the_reference_zones_and_shape),
 		X86_32_LOW(buddyinfo_omits_zones_without_memory_x86_32),
 		X86_64(buddyinfo_omits_zones_without_memory_x86_64),
 		X86_32(meminfo_lines_are_label_and_value_ending_at_column_24),
@@ -699,9 +891,15 @@ int main(void)
 		X86_32_LOW(meminfo_has_no_high_and_low_lines_without_high_memory),
 		X86_64(meminfo_has_no_high_and_low_lines_without_high_memory),
 		X86_64(meminfo_x86_64_has_the_reference_fields_in_order),
+		X86_32_REF(meminfo_x86_32_has_the_reference_fields_in_order),
 		X86_32(zoneinfo_gives_watermarks_for_each_populated_zone),
 		X86_32_LOW(zoneinfo_shows_empty_zones_up_to_protection),
 		X86_32(zoneinfo_field_labels_are_the_references),
+		X86_32_REF(zoneinfo_x86_32_has_the_reference_zones_spans_and_watermarks),
+		X86_64(zoneinfo_x86_64_dma_zone_has_the_references_bios_holes),
+		X86_32_REF(vmallocinfo_x86_32_line_has_the_reference_shape),
+		cmocka_unit_test_teardown(min_free_kbytes_is_raised_for_huge_pages_from_512_mib,
+					  kmm_test_shutdown),
 		X86_32(zoneinfo_protection_has_a_column_per_configured_zone_type_x86_32),
 		X86_64(zoneinfo_protection_has_a_column_per_configured_zone_type_x86_64),
 		X86_32(iomem_shows_system_ram_spanning_ram_x86_32),

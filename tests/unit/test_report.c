@@ -62,11 +62,30 @@ static void a_report_has_title_task_line_and_call_trace(void **state)
 	assert_non_null(strstr(text, "\ndetail line\n"));
 	assert_non_null(strstr(text, "\nCPU: "));
 	assert_non_null(strstr(text, " PID: "));
-	assert_non_null(strstr(text, "Call Trace:\n <TASK>\n"));
-	assert_non_null(strstr(text, " </TASK>\n"));
+	/* The default x86_32 machine: i386's bare trace, no <TASK> ... </TASK> around it. */
+	assert_non_null(strstr(text, "Call Trace:\n "));
+	assert_null(strstr(text, "<TASK>"));
 	/* The caller's frame is named (the tests export their symbols). */
 	assert_non_null(strstr(text, "make_report+0x"));
 	kmm_report_capture_end();
+}
+
+/* x86_64 frames the trace as Debian's amd64 kernel does (tests/kernel/reference/). */
+static void an_x86_64_call_trace_is_framed_by_task_markers(void **state)
+{
+	struct kmm_config cfg = { .profile = "x86_64", .mem_bytes = 64 << 20 };
+	const char *text;
+
+	kmm_shutdown();
+	assert_int_equal(kmm_boot(&cfg), 0);
+	kmm_report_capture_begin();
+	make_report("alpha", 8);
+	text = kmm_report_captured_text(0);
+	assert_non_null(strstr(text, "Call Trace:\n <TASK>\n"));
+	assert_non_null(strstr(text, " </TASK>\n"));
+	kmm_report_capture_end();
+	kmm_shutdown();
+	assert_int_equal(boot(state), 0);
 }
 
 static void a_new_capture_starts_empty(void **state)
@@ -131,6 +150,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(capture_counts_each_category_exactly_past_the_stored_texts),
 		cmocka_unit_test(a_report_has_title_task_line_and_call_trace),
+		cmocka_unit_test(an_x86_64_call_trace_is_framed_by_task_markers),
 		cmocka_unit_test(a_new_capture_starts_empty),
 		cmocka_unit_test(a_handler_receives_reports_outside_a_capture),
 		cmocka_unit_test(report_abort_stops_the_program_at_the_first_report),

@@ -205,7 +205,8 @@ static void vmalloc_32_stays_in_low_memory(void **state)
 
 static void aligned_requests_get_aligned_addresses(void **state)
 {
-	char *small = vmalloc(PAGE_SIZE);
+	/* Two pages and a guard: its end is off a 1 MiB boundary wherever VMALLOC_START is. */
+	char *small = vmalloc(2 * PAGE_SIZE);
 	char *big = __vmalloc_node(3 * PAGE_SIZE, 1UL << 20, GFP_KERNEL, NUMA_NO_NODE,
 				   aligned_requests_get_aligned_addresses);
 	char *after;

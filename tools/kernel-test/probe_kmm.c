@@ -5,19 +5,29 @@
  * The probe is compiled unchanged against compat/include; its module_init() and module_exit()
  * leave the entry points in kmm_module_init and kmm_module_exit, which this program calls the
  * way insmod and rmmod would, on a machine booted from the environment (the harness sets
- * KMM_PROFILE=x86_64, KMM_MEM=512M, KMM_CPUS=1 to match the QEMU guest). The probe's lines and
+ * KMM_PROFILE=x86_64, KMM_MEM=512M, KMM_CPUS=1 to match the x86_64 guest, and KMM_PROFILE=x86_32,
+ * KMM_MEM=1G, KMM_CPUS=1 for the i386 one). stderr says whether the kernel window sits at the
+ * real addresses, which decides whether the harness may compare the probe's addresses. The probe's lines and
  * kmm's reports both go to stdout, in the order they happened, as they share the kernel log in
  * the guest, so the harness can cut the reports out by the probe's expect brackets.
  *
  * Context: a plain host program; one simulated process, one thread.
  */
+#include <stdio.h>
+
+#include <kmm/layout.h>
+
 #include "module_host.h"
 
 int main(void)
 {
 	int err = module_host_load("probe_kmm");
 
-	if (!err)
-		module_host_unload();
-	return err;
+	if (err)
+		return err;
+	/* The harness masks the layout's addresses when the host made kmm move its window. */
+	fprintf(stderr, "probe_kmm: kernel window %s\n",
+		kmm_layout.at_real_address ? "at the real addresses" : "moved by the host");
+	module_host_unload();
+	return 0;
 }

@@ -26,11 +26,14 @@
 #include <linux/spinlock.h>
 #include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/highmem.h>
 #include <generated/utsrelease.h>
 
 #define PROBE_OBJ_SIZE 200
 #define PROBE_OBJS 10
 #define PROBE_VMALLOC_PAGES 3
+/* Order-10 blocks the failure test may hold: more than the low memory of a 1 GiB i386 machine. */
+#define PROBE_MAX_HELD 256
 
 static struct kmem_cache *probe_cache;
 static void *probe_objs[PROBE_OBJS];
@@ -52,9 +55,20 @@ static void probe_constants(void)
 	pr_info("kernel=%s\n", UTS_RELEASE);
 	pr_info("PAGE_SIZE=%lu PAGE_SHIFT=%d MAX_ORDER=%d MAX_ORDER_NR_PAGES=%lu\n", PAGE_SIZE,
 		PAGE_SHIFT, MAX_ORDER, (unsigned long)MAX_ORDER_NR_PAGES);
+#ifdef CONFIG_X86_32
+	/* i386 has no vmemmap; its layout is the linear map, vmalloc, pkmap and the fixmap. */
+	pr_info("PAGE_OFFSET=%px VMALLOC_START=%px VMALLOC_END=%px high_memory=%px\n",
+		(void *)PAGE_OFFSET, (void *)VMALLOC_START, (void *)VMALLOC_END, high_memory);
+	pr_info("PKMAP_BASE=%px LAST_PKMAP=%d FIXADDR_START=%px FIXADDR_TOP=%px\n",
+		(void *)PKMAP_BASE, LAST_PKMAP, (void *)FIXADDR_START, (void *)FIXADDR_TOP);
+	pr_info("lowmem=%lu MiB VMALLOC_OFFSET=%lu MiB\n",
+		((unsigned long)high_memory - PAGE_OFFSET) >> 20,
+		(unsigned long)VMALLOC_OFFSET >> 20);
+#else
 	pr_info("PAGE_OFFSET=%px VMALLOC_START=%px VMALLOC_END=%px VMEMMAP_START=%px\n",
 		(void *)PAGE_OFFSET, (void *)VMALLOC_START, (void *)VMALLOC_END,
 		(void *)VMEMMAP_START);
+#endif
 	pr_info("KMALLOC_MIN_SIZE=%d KMALLOC_MAX_CACHE_SIZE=%lu KMALLOC_MAX_SIZE=%lu ZERO_SIZE_PTR=%px\n",
 		KMALLOC_MIN_SIZE, KMALLOC_MAX_CACHE_SIZE, KMALLOC_MAX_SIZE, ZERO_SIZE_PTR);
 	pr_info("config DEBUG_ATOMIC_SLEEP=%d PREEMPT_COUNT=%d SLUB=%d SLUB_DEBUG=%d\n",
@@ -152,7 +166,7 @@ static void probe_pages(void)
 		if (p) {
 			pr_info("alloc_pages %s zone=%s below_limit=%d\n",
 				i ? "GFP_DMA" : "GFP_DMA32", page_zone(p)->name,
-				page_to_phys(p) < (i ? (16UL << 20) : (4UL << 30)));
+				(u64)page_to_phys(p) < (i ? (16ULL << 20) : (4ULL << 30)));
 			__free_page(p);
 		}
 	}
@@ -174,6 +188,57 @@ static void probe_pages(void)
 	if (p0)
 		__free_pages(p0, MAX_ORDER);
 }
+
+#ifdef CONFIG_HIGHMEM
+/* A page with no linear address, reached only through the pkmap and fixmap windows. */
+static void probe_highmem(void)
+{
+	unsigned long pkmap_end = PKMAP_BASE + LAST_PKMAP * PAGE_SIZE;
+	struct page *low, *high;
+	unsigned long va;
+	void *map;
+
+	pr_info("totalhigh_pages=%lu\n", totalhigh_pages());
+	low = alloc_pages(GFP_KERNEL, 0);
+	high = alloc_pages(GFP_HIGHUSER, 0);
+	if (low) {
+		pr_info("alloc_pages GFP_KERNEL zone=%s PageHighMem=%d page_address=%s\n",
+			page_zone(low)->name, PageHighMem(low), page_address(low) ? "linear" : "NULL");
+		__free_page(low);
+	}
+	if (!high)
+		return;
+	pr_info("alloc_pages GFP_HIGHUSER zone=%s PageHighMem=%d page_address=%s above_lowmem=%d\n",
+		page_zone(high)->name, PageHighMem(high), page_address(high) ? "linear" : "NULL",
+		(u64)page_to_phys(high) >= (u64)__pa(high_memory));
+
+	map = kmap(high);
+	va = (unsigned long)map;
+	pr_info("kmap in_pkmap=%d page_address_is_kmap=%d aligned=%d\n",
+		va >= PKMAP_BASE && va < pkmap_end, page_address(high) == map, PAGE_ALIGNED(va));
+	kunmap(high);
+	/* kunmap only drops the use count: the slot keeps the page until pkmap is flushed. */
+	pr_info("after kunmap page_address_is_kmap=%d\n", page_address(high) == map);
+
+	map = kmap_local_page(high);
+	va = (unsigned long)map;
+	pr_info("kmap_local_page in_fixmap=%d in_pkmap=%d\n",
+		va >= FIXADDR_START && va < FIXADDR_TOP, va >= PKMAP_BASE && va < pkmap_end);
+	kunmap_local(map);
+
+	map = kmap_local_page(high);
+	memset(map, 0x5a, PAGE_SIZE);
+	kunmap_local(map);
+	map = kmap(high);
+	pr_info("kmap sees the kmap_local_page write=%d\n", ((unsigned char *)map)[100] == 0x5a);
+	kunmap(high);
+	__free_page(high);
+}
+#else
+static void probe_highmem(void)
+{
+}
+#endif
 
 static void probe_kmalloc(void)
 {
@@ -229,7 +294,7 @@ static int take_order10(struct page **held, gfp_t gfp)
 {
 	int n = 0;
 
-	while (n < 128 && (held[n] = alloc_pages(gfp, MAX_ORDER - 1)))
+	while (n < PROBE_MAX_HELD && (held[n] = alloc_pages(gfp, MAX_ORDER - 1)))
 		n++;
 	return n;
 }
@@ -242,7 +307,7 @@ static void give_back(struct page **held, int n)
 
 static void probe_reports(void)
 {
-	static struct page *held[128];
+	static struct page *held[PROBE_MAX_HELD];
 	struct page *p;
 	void *obj;
 	int n = 0;
@@ -255,7 +320,8 @@ static void probe_reports(void)
 		__free_pages(p, MAX_ORDER);
 
 	/*
-	 * 2. With 512 MiB of RAM, GFP_KERNEL order-10 blocks run out after about a hundred: take them
+	 * 2. With 512 MiB of RAM (or i386's ~876 MiB of low memory), GFP_KERNEL order-10 blocks run
+	 * out after one to two hundred: take them
 	 * until the allocator gives up, which it reports with warn_alloc(), Mem-Info and all.
 	 */
 	pr_info("expect begin page-allocation-failure\n");
@@ -303,6 +369,7 @@ static int __init kmmprobe_init(void)
 	probe_constants();
 	probe_orders();
 	probe_pages();
+	probe_highmem();
 	probe_kmalloc();
 	probe_keep();
 	probe_reports();
