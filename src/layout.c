@@ -37,11 +37,15 @@ int layout_compute(const struct profile *p, unsigned long long ram, unsigned int
 
 	memset(l, 0, sizeof(*l));
 	l->profile = p->name;
+	l->arch = p->arch;
 	l->nr_cpus = cpus;
 	/* x86_32: the top of the space is fixed, and low memory is what the vmalloc reserve leaves. */
 	if (p->pkmap_below_fixmap) {
 		place_fixmap(p, cpus, l);
-		l->pkmap_base = p->pkmap_base;
+		l->pkmap_base = p->pkmap_base ?
+					p->pkmap_base :
+					(l->fixaddr_start - PAGE_SIZE * (p->last_pkmap + 1)) &
+						~(p->pmd_size - 1);
 		l->vmalloc_end = l->pkmap_base - 2 * PAGE_SIZE;
 		if (p->vmalloc_reserve)
 			lowmem_max = l->vmalloc_end - p->page_offset - p->vmalloc_reserve;

@@ -71,7 +71,7 @@ static void meminfo_tail(FILE *out)
 					   "FileHugePages:", "FilePmdMapped:" };
 	static const char *const hugetlb[] = { "HugePages_Total:", "HugePages_Free:",
 					       "HugePages_Rsvd:", "HugePages_Surp:" };
-	bool pse4m = strcmp(kmm_layout.profile, "x86_32") == 0; /* 2-level paging: 4 MiB pages */
+	bool pse4m = strcmp(kmm_layout.arch, "x86_32") == 0; /* 2-level paging: 4 MiB pages */
 	unsigned long huge_kb = pse4m ? 4096 : 2048;
 	unsigned long lowmem_kb = K(kmm_layout.low_pfn_end - kmm_layout.min_pfn);
 	unsigned long small_kb = lowmem_kb % huge_kb;
@@ -82,7 +82,7 @@ static void meminfo_tail(FILE *out)
 		fprintf(out, "%-16s%8lu\n", hugetlb[i], 0UL);
 	meminfo_line(out, "Hugepagesize:", huge_kb);
 	meminfo_line(out, "Hugetlb:", 0);
-	if (strcmp(kmm_layout.profile, "arm32") == 0)
+	if (strcmp(kmm_layout.arch, "arm") == 0)
 		return;
 	/*
 	 * The linear map is built from large pages where alignment allows, as on x86; a 32-bit

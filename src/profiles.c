@@ -15,15 +15,42 @@
 static const struct profile profiles[] = {
 	{
 		/*
+		 * The 3G/1G split of i386 without PAE as the textbooks draw it (the 2.6-era
+		 * kernels of LDD3): 896 MiB of low memory at 0xC0000000, the vmalloc area from
+		 * 0xF8800000 to two pages under pkmap, pkmap on the 4 MiB boundary under a fixmap
+		 * that grows with the CPUs. The default machine; "i386" is Linux 6.1's own layout.
+		 */
+		.name = "x86_32",
+		.arch = "x86_32",
+		.page_offset = 0xC0000000UL,
+		.phys_offset = 0,
+		.lowmem_max = 896 * MiB,
+		.vmalloc_offset = 8 * MiB,
+		.pkmap_below_fixmap = true,
+		.last_pkmap = 1024,
+		.pmd_size = 4 * MiB,
+		.fixaddr_top = 0xFFFFF000UL,
+		.window_end = 0x100000000ULL,
+		.max_mem = 4 * GiB,
+		.dma_limit = 16 * MiB,
+		.reserve_low = true,
+		.swiotlb_rule = SWIOTLB_IF_ABOVE_4G,
+		.dma_addr_bytes = 4, /* no PAE */
+		.thp_pageblock_order = 10, /* 4 MiB huge pages (PSE, 2-level paging) */
+	},
+	{
+		/*
 		 * The 3G/1G split of i386 without PAE, as Linux 6.1 lays it out (Debian's 686
 		 * kernel, NR_CPUS 32, booted to check it): the permanent fixmap is 583 pages
 		 * under FIXADDR_TOP (its kmap_local slots for 32 CPUs among them); under it the
 		 * boot-time fixmap, the cpu_entry_area and the LDT remap each take PMD-aligned
 		 * room, which leaves PKMAP_BASE at 0xFEC00000. VMALLOC_END is two pages under
 		 * pkmap, and low memory stops 128 MiB (the vmalloc reserve) under VMALLOC_END:
-		 * 876 MiB less 8 KiB, not the 896 MiB of older kernels.
+		 * 876 MiB less 8 KiB, not the textbooks' 896 MiB. The kernel test's i386 leg
+		 * checks kmm against that kernel on this profile.
 		 */
-		.name = "x86_32",
+		.name = "i386",
+		.arch = "x86_32",
 		.page_offset = 0xC0000000UL,
 		.phys_offset = 0,
 		.vmalloc_reserve = 128 * MiB,
@@ -46,6 +73,7 @@ static const struct profile profiles[] = {
 		 * at least 240 MiB, so low memory is at most 768 MiB; pkmap and modules sit just
 		 * below PAGE_OFFSET. */
 		.name = "arm32",
+		.arch = "arm",
 		.page_offset = 0xC0000000UL,
 		.phys_offset = 0x60000000ULL,
 		.lowmem_max = 768 * MiB,
@@ -70,6 +98,7 @@ static const struct profile profiles[] = {
 		/* x86_64: a direct map of all RAM, DMA and DMA32 zones, no high memory. The real
 		 * addresses are kernel-half, so the window goes wherever the host puts it. */
 		.name = "x86_64",
+		.arch = "x86_64",
 		.page_offset = 0xFFFF888000000000UL,
 		.phys_offset = 0,
 		.vmalloc_offset = 8 * MiB,

@@ -156,7 +156,7 @@ void report_add_stack(void)
 	void *frames[STACK_DEPTH];
 	int n = backtrace(frames, STACK_DEPTH);
 	/* x86_64 frames the task's stack in <TASK> ... </TASK>; the i386 kernel prints it bare. */
-	bool framed = !kmm_layout.profile || strcmp(kmm_layout.profile, "x86_32") != 0;
+	bool framed = !kmm_layout.arch || strcmp(kmm_layout.arch, "x86_32") != 0;
 
 	append(framed ? "Call Trace:\n <TASK>\n" : "Call Trace:\n");
 	for (int i = 1; i < n; i++)

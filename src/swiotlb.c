@@ -112,7 +112,7 @@ void swiotlb_init(void)
 	pool.nslabs = nslabs;
 	/* arm32 prints it whenever it exists (SWIOTLB_VERBOSE); x86's pci_iommu_init only when
 	 * x86_swiotlb_enable is set, which swiotlb=force alone does not do. */
-	pool.announced = strncmp(kmm_layout.profile, "x86", 3) != 0 || kmm_machine.swiotlb_needed ||
+	pool.announced = strncmp(kmm_layout.arch, "x86", 3) != 0 || kmm_machine.swiotlb_needed ||
 			 kmm_opts.swiotlb == SWIOTLB_ON;
 	/* swiotlb_owns() reads these without the lock. */
 	__atomic_store_n(&pool.start, base, __ATOMIC_RELAXED);
@@ -304,7 +304,7 @@ void kmm_swiotlb_print(FILE *out)
 			(info.nslabs * IO_TLB_SIZE) >> 20);
 		return;
 	}
-	if (strncmp(kmm_layout.profile, "x86", 3) == 0)
+	if (strncmp(kmm_layout.arch, "x86", 3) == 0)
 		fprintf(out, "PCI-DMA: Using software bounce buffering for IO (SWIOTLB)\n");
 	fprintf(out, "software IO TLB: mapped [mem 0x%0*llx-0x%0*llx] (%luMB)\n", w,
 		(unsigned long long)info.start, w, (unsigned long long)info.end,

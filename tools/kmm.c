@@ -19,7 +19,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: kmm <command> [--profile x86_32|arm32|x86_64] [--mem SIZE] "
+		"usage: kmm <command> [--profile x86_32|i386|arm32|x86_64] [--mem SIZE] "
 		"[--cpus N] [--json] [--options]\n"
 		"commands:\n"
 		"  info         boot a machine, print its memory layout, buddyinfo and meminfo\n"

@@ -16,7 +16,7 @@
  * KMM_CPUS, KMM_OPTIONS), else the default: x86_32 with 1 GiB of RAM and 2 CPUs.
  */
 struct kmm_config {
-	const char *profile; /* "x86_32", "arm32" or "x86_64" */
+	const char *profile; /* "x86_32" (the default), "i386", "arm32" or "x86_64" */
 	unsigned long long mem_bytes; /* RAM size; rounded down to a multiple of 4 MiB */
 	unsigned int cpus; /* simulated CPUs, 1..32 */
 	const char *options; /* "name=value,name=value", see kmm_options_print() */

@@ -27,7 +27,8 @@
 
 /* The booted machine's address layout; valid between kmm_boot() and kmm_shutdown(). */
 struct kmm_layout {
-	const char *profile; /* "x86_32", "arm32" or "x86_64" */
+	const char *profile; /* "x86_32", "i386", "arm32" or "x86_64" */
+	const char *arch; /* the architecture the profile models: "x86_32", "arm" or "x86_64" */
 	unsigned long window_start; /* the reserved kernel window: [window_start, window_end) */
 	unsigned long window_end;
 	unsigned long page_offset; /* PAGE_OFFSET: virtual address of PHYS_OFFSET */

@@ -1,5 +1,5 @@
 /*
- * profile.h - a machine profile: the data that distinguishes x86_32, arm32 and x86_64
+ * profile.h - a machine profile: the data that distinguishes x86_32, i386, arm32 and x86_64
  * (defined in profiles.c), and the layout computed from it for a RAM size (layout.c).
  */
 #ifndef KMM_INTERNAL_PROFILE_H
@@ -16,6 +16,7 @@ enum swiotlb_rule {
 
 struct profile {
 	const char *name;
+	const char *arch; /* the kernel architecture it models: "x86_32", "arm" or "x86_64" */
 	unsigned long page_offset; /* the real kernel's PAGE_OFFSET */
 	unsigned long long phys_offset;
 	unsigned long long lowmem_max; /* RAM the linear map may hold; 0 for all of it (or
@@ -26,7 +27,8 @@ struct profile {
 	unsigned long vmalloc_end; /* fixed VMALLOC_END; 0 when computed */
 	unsigned long long vmalloc_size; /* with no fixed end: the area's size */
 	bool pkmap_below_fixmap; /* x86_32: pkmap under the fixmap, vmalloc ends under pkmap */
-	unsigned long pkmap_base; /* fixed PKMAP_BASE */
+	unsigned long pkmap_base; /* fixed PKMAP_BASE; 0: the pmd under the fixmap (x86_32) */
+	unsigned long pmd_size; /* with no fixed pkmap base: its alignment */
 	unsigned int last_pkmap; /* pkmap slots; 0 for no high memory */
 	unsigned long fixaddr_start; /* fixed FIXADDR_START; 0 when computed from the slots */
 	unsigned long fixaddr_top; /* fixed FIXADDR_TOP; 0 when placed after vmalloc */

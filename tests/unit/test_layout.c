@@ -66,33 +66,20 @@ static void null_config_boots_x86_32_with_1_gib_and_2_cpus(void **state)
 	assert_int_equal(kmm_layout.nr_cpus, 2);
 }
 
-static void x86_32_lowmem_ends_the_vmalloc_reserve_below_vmalloc_end(void **state)
+static void x86_32_lowmem_is_896_mib_at_0xc0000000(void **state)
 {
-	/* Linux 6.1's i386 MAXMEM: VMALLOC_END - PAGE_OFFSET - 128 MiB = 876 MiB less 8 KiB. */
 	assert_int_equal(boot("x86_32", GiB, 1), 0);
 	assert_int_equal(PHYS_OFFSET, 0);
-	assert_int_equal((unsigned long)high_memory, VMALLOC_END - 128 * MiB);
-	assert_int_equal((unsigned long)high_memory - PAGE_OFFSET, 0x36bfe000UL);
-	assert_int_equal(max_low_pfn, 0x36bfe);
+	assert_int_equal((unsigned long)high_memory - PAGE_OFFSET, 896 * MiB);
+	assert_int_equal(max_low_pfn, (896 * MiB) >> PAGE_SHIFT);
 	assert_int_equal(max_pfn, GiB >> PAGE_SHIFT);
-	assert_int_equal(model((unsigned long)high_memory), 0xF6BFE000UL);
+	assert_int_equal(model((unsigned long)high_memory), 0xF8000000UL);
 	if (kmm_layout.at_real_address) {
 		assert_int_equal(PAGE_OFFSET, 0xC0000000UL);
 		assert_int_equal(kmm_layout.window_start, 0xC0000000UL);
 	}
 	assert_int_equal(kmm_layout.window_start, PAGE_OFFSET);
 	assert_int_equal(kmm_layout.window_end - kmm_layout.window_start, GiB);
-}
-
-static void x86_32_layout_is_the_6_1_i386_kernels(void **state)
-{
-	/* What Debian's 6.1 686 kernel printed for 1 GiB (tests/kernel/reference-x86_32/). */
-	assert_int_equal(boot("x86_32", GiB, 1), 0);
-	assert_int_equal(model(VMALLOC_START), 0xF73FE000UL);
-	assert_int_equal(model(VMALLOC_END), 0xFEBFE000UL);
-	assert_int_equal(model(PKMAP_BASE), 0xFEC00000UL);
-	assert_int_equal(model(FIXADDR_START), 0xFFDB8000UL);
-	assert_int_equal(model(FIXADDR_TOP), 0xFFFFF000UL);
 }
 
 static void x86_32_vmalloc_starts_vmalloc_offset_above_high_memory(void **state)
@@ -129,19 +116,75 @@ static void x86_32_fixaddr_top_is_0xfffff000(void **state)
 		assert_int_equal(FIXADDR_TOP, 0xFFFFF000UL);
 }
 
-static void x86_32_fixmap_has_room_for_every_cpu(void **state)
+static void x86_32_fixmap_grows_with_the_cpus(void **state)
 {
-	unsigned long one, all;
+	unsigned long one, four;
 
 	assert_int_equal(boot("x86_32", 256 * MiB, 1), 0);
 	one = FIXADDR_TOP - FIXADDR_START;
 	kmm_shutdown();
-	assert_int_equal(boot("x86_32", 256 * MiB, KMM_MAX_CPUS), 0);
+	assert_int_equal(boot("x86_32", 256 * MiB, 4), 0);
+	four = FIXADDR_TOP - FIXADDR_START;
+	/* Each CPU has its own kmap_local slots. */
+	assert_int_equal(four - one, 3 * KM_MAX_IDX * PAGE_SIZE);
+}
+
+static void i386_lowmem_ends_the_vmalloc_reserve_below_vmalloc_end(void **state)
+{
+	/* Linux 6.1's i386 MAXMEM: VMALLOC_END - PAGE_OFFSET - 128 MiB = 876 MiB less 8 KiB. */
+	assert_int_equal(boot("i386", GiB, 1), 0);
+	assert_int_equal(PHYS_OFFSET, 0);
+	assert_int_equal((unsigned long)high_memory, VMALLOC_END - 128 * MiB);
+	assert_int_equal((unsigned long)high_memory - PAGE_OFFSET, 0x36bfe000UL);
+	assert_int_equal(max_low_pfn, 0x36bfe);
+	assert_int_equal(max_pfn, GiB >> PAGE_SHIFT);
+	assert_int_equal(model((unsigned long)high_memory), 0xF6BFE000UL);
+	if (kmm_layout.at_real_address) {
+		assert_int_equal(PAGE_OFFSET, 0xC0000000UL);
+		assert_int_equal(kmm_layout.window_start, 0xC0000000UL);
+	}
+	assert_int_equal(kmm_layout.window_start, PAGE_OFFSET);
+	assert_int_equal(kmm_layout.window_end - kmm_layout.window_start, GiB);
+}
+
+static void i386_layout_is_the_6_1_kernels(void **state)
+{
+	/* What Debian's 6.1 686 kernel printed for 1 GiB (tests/kernel/reference-x86_32/). */
+	assert_int_equal(boot("i386", GiB, 1), 0);
+	assert_int_equal(model(VMALLOC_START), 0xF73FE000UL);
+	assert_int_equal(model(VMALLOC_END), 0xFEBFE000UL);
+	assert_int_equal(model(PKMAP_BASE), 0xFEC00000UL);
+	assert_int_equal(model(FIXADDR_START), 0xFFDB8000UL);
+	assert_int_equal(model(FIXADDR_TOP), 0xFFFFF000UL);
+}
+
+static void i386_fixmap_has_room_for_every_cpu(void **state)
+{
+	unsigned long one, all;
+
+	assert_int_equal(boot("i386", 256 * MiB, 1), 0);
+	one = FIXADDR_TOP - FIXADDR_START;
+	kmm_shutdown();
+	assert_int_equal(boot("i386", 256 * MiB, KMM_MAX_CPUS), 0);
 	all = FIXADDR_TOP - FIXADDR_START;
 	/* Sized at build time for NR_CPUS (32, kmm's limit too), not for the CPUs booted. */
 	assert_int_equal(one, all);
 	assert_int_equal(all, 583 * PAGE_SIZE);
 	assert_true(all >= (FIX_NAMED_SLOTS + KM_MAX_IDX * KMM_MAX_CPUS) * PAGE_SIZE);
+}
+
+static void i386_small_ram_gets_a_larger_vmalloc_area(void **state)
+{
+	unsigned long big_ram_area, small_ram_area;
+
+	assert_int_equal(boot("i386", GiB, 2), 0);
+	big_ram_area = VMALLOC_END - VMALLOC_START;
+	kmm_shutdown();
+	assert_int_equal(boot("i386", 512 * MiB, 2), 0);
+	small_ram_area = VMALLOC_END - VMALLOC_START;
+	/* Low memory shrank to 512 MiB; vmalloc takes all it gave up. */
+	assert_int_equal(small_ram_area - big_ram_area, 0x36bfe000UL - 512 * MiB);
+	assert_int_equal(VMALLOC_START, (unsigned long)high_memory + VMALLOC_OFFSET);
 }
 
 static void x86_32_512_mib_has_no_high_memory(void **state)
@@ -163,8 +206,8 @@ static void x86_32_small_ram_gets_a_larger_vmalloc_area(void **state)
 	kmm_shutdown();
 	assert_int_equal(boot("x86_32", 512 * MiB, 2), 0);
 	small_ram_area = VMALLOC_END - VMALLOC_START;
-	/* Low memory shrank to 512 MiB; vmalloc takes all it gave up. */
-	assert_int_equal(small_ram_area - big_ram_area, 0x36bfe000UL - 512 * MiB);
+	/* Low memory shrank by 384 MiB; vmalloc takes all of it. */
+	assert_int_equal(small_ram_area - big_ram_area, 384 * MiB);
 	assert_int_equal(VMALLOC_START, (unsigned long)high_memory + VMALLOC_OFFSET);
 }
 
@@ -374,15 +417,18 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(null_config_boots_x86_32_with_1_gib_and_2_cpus),
-		TEST(x86_32_lowmem_ends_the_vmalloc_reserve_below_vmalloc_end),
-		TEST(x86_32_layout_is_the_6_1_i386_kernels),
+		TEST(x86_32_lowmem_is_896_mib_at_0xc0000000),
 		TEST(x86_32_vmalloc_starts_vmalloc_offset_above_high_memory),
 		TEST(x86_32_vmalloc_ends_two_pages_below_pkmap),
 		TEST(x86_32_pkmap_lies_below_the_fixmap),
 		TEST(x86_32_fixaddr_top_is_0xfffff000),
-		TEST(x86_32_fixmap_has_room_for_every_cpu),
+		TEST(x86_32_fixmap_grows_with_the_cpus),
 		TEST(x86_32_512_mib_has_no_high_memory),
 		TEST(x86_32_small_ram_gets_a_larger_vmalloc_area),
+		TEST(i386_lowmem_ends_the_vmalloc_reserve_below_vmalloc_end),
+		TEST(i386_layout_is_the_6_1_kernels),
+		TEST(i386_fixmap_has_room_for_every_cpu),
+		TEST(i386_small_ram_gets_a_larger_vmalloc_area),
 		TEST(arm32_ram_starts_at_phys_offset_0x60000000),
 		TEST(arm32_lowmem_is_at_most_768_mib),
 		TEST(arm32_vmalloc_start_is_rounded_up_to_8_mib),
