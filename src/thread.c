@@ -29,6 +29,7 @@ static void thread_destroy(void *arg)
 	struct kmm_thread *t = arg;
 
 	cpu_thread_exit(t);
+	rcu_thread_exit(t);
 	slab_thread_exit(t);
 	page_alloc_thread_exit(&t->pcp);
 	stats_thread_detach(&t->stats);
@@ -60,6 +61,7 @@ struct kmm_thread *thread_create(void)
 	t->cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % cpus;
 	name_thread(t);
 	stats_thread_attach(&t->stats);
+	rcu_thread_init(t);
 	kmm_thread_self = t;
 	pthread_setspecific(thread_key, t);
 	return t;

@@ -14,6 +14,7 @@ enum {
 	HI_SOFTIRQ = 0,
 	TIMER_SOFTIRQ = 1,
 	TASKLET_SOFTIRQ = 6,
+	RCU_SOFTIRQ = 9,
 };
 
 /* Mark softirq @nr pending on @cpu and wake its softirq thread. Context: any. */
@@ -37,6 +38,15 @@ KMM_HIDDEN void timers_shutdown(void);
 KMM_HIDDEN void jiffies_boot(void);
 
 KMM_HIDDEN void irq_shutdown(void);
+
+/*
+ * RCU (rcu.c): run @cpu's callbacks whose grace period has ended (its softirq thread, in
+ * softirq context); reset at boot; at shutdown wait for the queued callbacks (rcu_barrier)
+ * and stop the grace-period thread, before the CPUs' threads stop.
+ */
+KMM_HIDDEN void rcu_run_cpu(unsigned int cpu);
+KMM_HIDDEN void rcu_boot(void);
+KMM_HIDDEN void rcu_shutdown(void);
 KMM_HIDDEN void workqueue_shutdown(void);
 
 /*

@@ -43,6 +43,11 @@ struct kmm_thread {
 	bool sched_reported; /* an interrupt-side callback already had its scheduling report */
 	bool cpu_held; /* owns its CPU (cpu.c): preempt_count != 0 || irqs_disabled, for tasks */
 	unsigned char role; /* enum thread_role */
+	/*
+	 * RCU readers open (rcu.c): rcu_read_lock, _bh and _sched depths. The thread is a
+	 * liburcu reader while their sum is nonzero (rcu_readers == the sum).
+	 */
+	unsigned short rcu_nesting, rcu_bh_nesting, rcu_sched_nesting, rcu_readers;
 	unsigned int cpu;
 	int pid;
 	char comm[TASK_COMM_LEN];
@@ -75,7 +80,7 @@ static inline struct kmm_thread *thread_current(void)
  */
 static inline gfp_t __gfp_for_context(struct kmm_thread *t, gfp_t gfp, const char *file, int line)
 {
-	if ((gfp & __GFP_DIRECT_RECLAIM) && (t->preempt_count || t->irqs_disabled) &&
+	if ((gfp & __GFP_DIRECT_RECLAIM) && (t->preempt_count || t->irqs_disabled || t->rcu_nesting) &&
 	    __might_sleep(file, line))
 		return (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
 	return gfp;
@@ -93,5 +98,24 @@ static inline gfp_t __gfp_for_context(struct kmm_thread *t, gfp_t gfp, const cha
  * lock (cpu.c), so call it holding no kmm lock those are taken under.
  */
 KMM_HIDDEN void context_schedule(void);
+
+/*
+ * RCU's view of a thread (rcu.c): register it with liburcu when kmm first sees it, take it
+ * out when it exits (closing a read-side section it left open).
+ */
+KMM_HIDDEN void rcu_thread_init(struct kmm_thread *t);
+KMM_HIDDEN void rcu_thread_exit(struct kmm_thread *t);
+
+/*
+ * The checks of CONFIG_PROVE_RCU where a thread may sleep (might_sleep: "Illegal context
+ * switch in RCU read-side critical section") and where it really blocks
+ * (rcu_note_context_switch: "Voluntary context switch within RCU read-side critical
+ * section!"). Context: the calling thread, @t == thread_current().
+ */
+KMM_HIDDEN void rcu_sleep_check(struct kmm_thread *t, const char *file, int line);
+KMM_HIDDEN void rcu_note_context_switch(struct kmm_thread *t);
+
+/* The depth the might_sleep report prints as "RCU nest depth" (0 without PREEMPT_RCU). */
+KMM_HIDDEN unsigned int rcu_preempt_depth(const struct kmm_thread *t);
 
 #endif /* KMM_INTERNAL_THREAD_H */
