@@ -17,6 +17,7 @@
 
 #include <kmm/context.h>
 #include "internal/thread.h"
+#include "internal/rcu.h"
 #include "internal/report.h"
 #include "internal/options.h"
 #include "internal/machine.h"

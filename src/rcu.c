@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kmm/page_alloc.h>
 #include <kmm/rcupdate.h>
 #include <kmm/slab.h>
 #include "internal/cpu.h"
@@ -34,6 +35,7 @@
 #include "internal/lockdep.h"
 #include "internal/machine.h"
 #include "internal/options.h"
+#include "internal/rcu.h"
 #include "internal/report.h"
 #include "internal/thread.h"
 
@@ -418,15 +420,16 @@ static void *gp_main(void *arg)
 
 /*
  * Queue @head on @cpu's waiting list; starts the grace-period thread on first use. Once
- * shutdown has stopped it, a callback is forgotten, as a tasklet queued then is.
+ * shutdown has stopped it, nothing is queued (false): call_rcu() forgets the callback, as a
+ * tasklet scheduled then is forgotten.
  */
-static void enqueue(unsigned int cpu, struct rcu_head *head)
+static bool enqueue(unsigned int cpu, struct rcu_head *head)
 {
 	head->next = NULL;
 	pthread_mutex_lock(&cb_lock);
 	if (!accepting) {
 		pthread_mutex_unlock(&cb_lock);
-		return;
+		return false;
 	}
 	__atomic_add_fetch(&cbs_queued, 1, __ATOMIC_RELAXED);
 	list_append(&waiting[cpu], head, &head->next);
@@ -438,6 +441,27 @@ static void enqueue(unsigned int cpu, struct rcu_head *head)
 	}
 	pthread_cond_signal(&gp_wake);
 	pthread_mutex_unlock(&cb_lock);
+	return true;
+}
+
+static void free_slab_pages(struct rcu_head *head)
+{
+	struct page *page = container_of((struct list_head *)head, struct page, lru);
+	unsigned int order = (unsigned int)page->private;
+
+	page->private = 0;
+	__free_pages(page, order);
+}
+
+void rcu_free_pages_after_gp(struct page *page, unsigned int order)
+{
+	struct rcu_head *head = (struct rcu_head *)&page->lru;
+
+	_Static_assert(sizeof(page->lru) >= sizeof(struct rcu_head), "rcu_head fits in lru");
+	page->private = order;
+	head->func = free_slab_pages;
+	if (!enqueue(smp_processor_id() % cpu_count(), head))
+		free_slab_pages(head);
 }
 
 void call_rcu(struct rcu_head *head, rcu_callback_t func)
@@ -445,7 +469,7 @@ void call_rcu(struct rcu_head *head, rcu_callback_t func)
 	if (!kmm_machine.booted)
 		machine_not_booted(__func__);
 	head->func = func;
-	enqueue(smp_processor_id() % cpu_count(), head);
+	(void)enqueue(smp_processor_id() % cpu_count(), head);
 }
 
 void kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func)
@@ -494,7 +518,8 @@ static void barrier_wait(void)
 	for (unsigned int i = 0; i < n; i++) {
 		b.heads[i].b = &b;
 		b.heads[i].head.func = barrier_callback;
-		enqueue(i, &b.heads[i].head);
+		if (!enqueue(i, &b.heads[i].head))
+			b.remaining--;
 	}
 	pthread_mutex_lock(&b.lock);
 	while (b.remaining)

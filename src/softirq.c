@@ -22,6 +22,7 @@
 #include <kmm/jiffies.h>
 #include "internal/cpu.h"
 #include "internal/deferred.h"
+#include "internal/rcu.h"
 
 struct tasklet_queue {
 	struct tasklet_struct *head, **tail;

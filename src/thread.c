@@ -13,6 +13,7 @@
 
 #include <kmm/kmm.h>
 #include "internal/thread.h"
+#include "internal/rcu.h"
 #include "internal/assert.h"
 #include "internal/slab.h"
 #include "internal/cpu.h"

@@ -39,14 +39,6 @@ KMM_HIDDEN void jiffies_boot(void);
 
 KMM_HIDDEN void irq_shutdown(void);
 
-/*
- * RCU (rcu.c): run @cpu's callbacks whose grace period has ended (its softirq thread, in
- * softirq context); reset at boot; at shutdown wait for the queued callbacks (rcu_barrier)
- * and stop the grace-period thread, before the CPUs' threads stop.
- */
-KMM_HIDDEN void rcu_run_cpu(unsigned int cpu);
-KMM_HIDDEN void rcu_boot(void);
-KMM_HIDDEN void rcu_shutdown(void);
 KMM_HIDDEN void workqueue_shutdown(void);
 
 /*

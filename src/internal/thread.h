@@ -99,23 +99,4 @@ static inline gfp_t __gfp_for_context(struct kmm_thread *t, gfp_t gfp, const cha
  */
 KMM_HIDDEN void context_schedule(void);
 
-/*
- * RCU's view of a thread (rcu.c): register it with liburcu when kmm first sees it, take it
- * out when it exits (closing a read-side section it left open).
- */
-KMM_HIDDEN void rcu_thread_init(struct kmm_thread *t);
-KMM_HIDDEN void rcu_thread_exit(struct kmm_thread *t);
-
-/*
- * The checks of CONFIG_PROVE_RCU where a thread may sleep (might_sleep: "Illegal context
- * switch in RCU read-side critical section") and where it really blocks
- * (rcu_note_context_switch: "Voluntary context switch within RCU read-side critical
- * section!"). Context: the calling thread, @t == thread_current().
- */
-KMM_HIDDEN void rcu_sleep_check(struct kmm_thread *t, const char *file, int line);
-KMM_HIDDEN void rcu_note_context_switch(struct kmm_thread *t);
-
-/* The depth the might_sleep report prints as "RCU nest depth" (0 without PREEMPT_RCU). */
-KMM_HIDDEN unsigned int rcu_preempt_depth(const struct kmm_thread *t);
-
 #endif /* KMM_INTERNAL_THREAD_H */

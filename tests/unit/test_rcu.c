@@ -22,6 +22,8 @@
 #include <kmm/report.h>
 #include <kmm/slab.h>
 #include <kmm/gfp.h>
+#include <kmm/page.h>
+#include <kmm/page_alloc.h>
 
 /* The captured report (capture ended) whose text contains @needle, or NULL. */
 static const char *captured_with(unsigned int total, const char *needle)
@@ -453,6 +455,30 @@ static void rculists_are_walked_and_updated(void **state)
 	rcu_barrier();
 }
 
+static void typesafe_by_rcu_slabs_outlive_the_readers(void **state)
+{
+	struct kmem_cache *cache = kmem_cache_create("rcu_typesafe", 512, 0,
+						     SLAB_TYPESAFE_BY_RCU | SLAB_POISON, NULL);
+	struct reader r;
+	struct page *page;
+	unsigned int *obj;
+
+	assert_non_null(cache);
+	obj = kmem_cache_alloc(cache, GFP_KERNEL);
+	*obj = 0x1234;
+	page = virt_to_page(obj);
+	reader_start(&r, 1);
+	kmem_cache_free(cache, obj);
+	assert_int_equal(*obj, 0x1234); /* type-safe: no poison over a freed object */
+	kmem_cache_shrink(cache); /* the empty slab is discarded ... */
+	msleep(50);
+	assert_int_equal(page_ref_count(page), 1); /* ... but its page waits for the reader */
+	reader_stop(&r);
+	rcu_barrier();
+	assert_int_equal(page_ref_count(page), 0);
+	kmem_cache_destroy(cache);
+}
+
 static int leftover_ran;
 
 static void leftover_fn(struct rcu_head *head)
@@ -552,6 +578,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bh_and_sched_readers_disable_what_the_kernel_does,
 						boot, shutdown),
 		cmocka_unit_test_setup_teardown(rculists_are_walked_and_updated, boot, shutdown),
+		cmocka_unit_test_setup_teardown(typesafe_by_rcu_slabs_outlive_the_readers, boot,
+						shutdown),
 		cmocka_unit_test_setup_teardown(
 			shutdown_runs_queued_callbacks_and_reboot_starts_afresh, boot, shutdown),
 		cmocka_unit_test_setup_teardown(
