@@ -333,8 +333,8 @@ static bool may_wait(struct kmm_thread *t, bool sync, const char *file, int line
 	static unsigned long seen_sync;
 
 	if (sync && t->rcu_readers && kmm_rcu_first_warning(&seen_sync))
-		lockdep_rcu_suspicious(file, line,
-				       "Illegal synchronize_rcu() in RCU read-side critical section");
+		lockdep_rcu_suspicious(
+			file, line, "Illegal synchronize_rcu() in RCU read-side critical section");
 	__might_sleep(file, line);
 	if (t->rcu_readers || t->role != THREAD_TASK)
 		return false;

@@ -29,7 +29,10 @@ struct hlist_head {
 
 /* The plain list basics drivers need with these (src/internal/list.h has its own). */
 #ifndef KMM_INTERNAL_LIST_H
-#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD_INIT(name)     \
+	{                        \
+		&(name), &(name) \
+	}
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 static inline void INIT_LIST_HEAD(struct list_head *head)
 {
@@ -43,7 +46,10 @@ static inline bool list_empty(const struct list_head *head)
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #endif
 
-#define HLIST_HEAD_INIT { .first = NULL }
+#define HLIST_HEAD_INIT       \
+	{                     \
+		.first = NULL \
+	}
 #define HLIST_HEAD(name) struct hlist_head name = { .first = NULL }
 #define INIT_HLIST_HEAD(ptr) ((ptr)->first = NULL)
 static inline void INIT_HLIST_NODE(struct hlist_node *h)
@@ -104,20 +110,19 @@ static inline void list_replace_rcu(struct list_head *old, struct list_head *nod
 #define list_next_rcu(list) (*((struct list_head __rcu **)(&(list)->next)))
 #define list_entry_rcu(ptr, type, member) \
 	container_of(__atomic_load_n(&(ptr), __ATOMIC_ACQUIRE), type, member)
-#define list_first_or_null_rcu(ptr, type, member)                                        \
-	({                                                                               \
-		struct list_head *__head = (ptr);                                        \
+#define list_first_or_null_rcu(ptr, type, member)                                            \
+	({                                                                                   \
+		struct list_head *__head = (ptr);                                            \
 		struct list_head *__next = __atomic_load_n(&__head->next, __ATOMIC_ACQUIRE); \
-		__next != __head ? list_entry(__next, type, member) : NULL;              \
+		__next != __head ? list_entry(__next, type, member) : NULL;                  \
 	})
 
 /*
  * Walk a list in a reader (or under the updater's lock). The optional lockdep condition of
  * the kernel's form is accepted and, as without CONFIG_PROVE_RCU_LIST, not checked.
  */
-#define list_for_each_entry_rcu(pos, head, member, cond...)                           \
-	for (pos = list_entry_rcu((head)->next, __typeof__(*pos), member);            \
-	     &pos->member != (head);                                                  \
+#define list_for_each_entry_rcu(pos, head, member, cond...)                                        \
+	for (pos = list_entry_rcu((head)->next, __typeof__(*pos), member); &pos->member != (head); \
 	     pos = list_entry_rcu(pos->member.next, __typeof__(*pos), member))
 
 #define hlist_first_rcu(head) (*((struct hlist_node __rcu **)(&(head)->first)))
@@ -155,13 +160,13 @@ static inline void hlist_del_init_rcu(struct hlist_node *n)
 	}
 }
 
-#define hlist_entry_safe_rcu(ptr, type, member)                                           \
-	({                                                                                \
-		struct hlist_node *___n = __atomic_load_n(&(ptr), __ATOMIC_ACQUIRE);      \
-		___n ? container_of(___n, type, member) : NULL;                           \
+#define hlist_entry_safe_rcu(ptr, type, member)                                      \
+	({                                                                           \
+		struct hlist_node *___n = __atomic_load_n(&(ptr), __ATOMIC_ACQUIRE); \
+		___n ? container_of(___n, type, member) : NULL;                      \
 	})
 
-#define hlist_for_each_entry_rcu(pos, head, member, cond...)                           \
+#define hlist_for_each_entry_rcu(pos, head, member, cond...)                             \
 	for (pos = hlist_entry_safe_rcu((head)->first, __typeof__(*(pos)), member); pos; \
 	     pos = hlist_entry_safe_rcu((pos)->member.next, __typeof__(*(pos)), member))
 

@@ -118,15 +118,14 @@ void kmm_kvfree_rcu_headless(void *ptr);
 
 /* Kernel names: the offset trick of kfree_rcu(ptr, field), and the headless form. */
 #define __is_kvfree_rcu_offset(offset) ((offset) < 4096)
-#define __kmm_kvfree_rcu2(ptr, rhf)                                                         \
-	do {                                                                                \
-		__typeof__(ptr) ___p = (ptr);                                               \
-		_Static_assert(__is_kvfree_rcu_offset(offsetof(__typeof__(*(ptr)), rhf)),   \
-			       "rcu_head too far into the object for kfree_rcu");           \
-		if (___p)                                                                   \
-			kvfree_call_rcu(&___p->rhf,                                         \
-					(rcu_callback_t)(unsigned long)offsetof(            \
-						__typeof__(*(ptr)), rhf));                  \
+#define __kmm_kvfree_rcu2(ptr, rhf)                                                          \
+	do {                                                                                 \
+		__typeof__(ptr) ___p = (ptr);                                                \
+		_Static_assert(__is_kvfree_rcu_offset(offsetof(__typeof__(*(ptr)), rhf)),    \
+			       "rcu_head too far into the object for kfree_rcu");            \
+		if (___p)                                                                    \
+			kvfree_call_rcu(&___p->rhf, (rcu_callback_t)(unsigned long)offsetof( \
+							    __typeof__(*(ptr)), rhf));       \
 	} while (0)
 #define __kmm_kvfree_rcu1(ptr) kmm_kvfree_rcu_headless((void *)(ptr))
 #define __kmm_kvfree_rcu_pick(_1, _2, name, ...) name
@@ -149,11 +148,11 @@ void lockdep_rcu_suspicious(const char *file, const int line, const char *s);
 bool kmm_rcu_first_warning(unsigned long *seen);
 
 /* Warn once per call site and boot when @c holds, as CONFIG_PROVE_RCU does. */
-#define RCU_LOCKDEP_WARN(c, s)                                                      \
-	do {                                                                        \
-		static unsigned long __kmm_rcu_seen;                                \
-		if ((c) && kmm_rcu_first_warning(&__kmm_rcu_seen))                  \
-			lockdep_rcu_suspicious(__FILE__, __LINE__, s);              \
+#define RCU_LOCKDEP_WARN(c, s)                                         \
+	do {                                                           \
+		static unsigned long __kmm_rcu_seen;                   \
+		if ((c) && kmm_rcu_first_warning(&__kmm_rcu_seen))     \
+			lockdep_rcu_suspicious(__FILE__, __LINE__, s); \
 	} while (0)
 
 /*
@@ -163,44 +162,44 @@ bool kmm_rcu_first_warning(unsigned long *seen);
  */
 #define RCU_INITIALIZER(v) (v)
 #define rcu_dereference_raw(p) __atomic_load_n(&(p), __ATOMIC_ACQUIRE)
-#define rcu_dereference_check(p, c)                                                           \
-	({                                                                                    \
-		__typeof__(p) ___rcu_p = rcu_dereference_raw(p);                              \
-		RCU_LOCKDEP_WARN(!((c) || rcu_read_lock_held()),                              \
-				 "suspicious rcu_dereference_check() usage");                 \
-		___rcu_p;                                                                     \
+#define rcu_dereference_check(p, c)                                           \
+	({                                                                    \
+		__typeof__(p) ___rcu_p = rcu_dereference_raw(p);              \
+		RCU_LOCKDEP_WARN(!((c) || rcu_read_lock_held()),              \
+				 "suspicious rcu_dereference_check() usage"); \
+		___rcu_p;                                                     \
 	})
-#define rcu_dereference_bh_check(p, c)                                                        \
-	({                                                                                    \
-		__typeof__(p) ___rcu_p = rcu_dereference_raw(p);                              \
-		RCU_LOCKDEP_WARN(!((c) || rcu_read_lock_bh_held()),                           \
-				 "suspicious rcu_dereference_check() usage");              \
-		___rcu_p;                                                                     \
+#define rcu_dereference_bh_check(p, c)                                        \
+	({                                                                    \
+		__typeof__(p) ___rcu_p = rcu_dereference_raw(p);              \
+		RCU_LOCKDEP_WARN(!((c) || rcu_read_lock_bh_held()),           \
+				 "suspicious rcu_dereference_check() usage"); \
+		___rcu_p;                                                     \
 	})
-#define rcu_dereference_sched_check(p, c)                                                     \
-	({                                                                                    \
-		__typeof__(p) ___rcu_p = rcu_dereference_raw(p);                              \
-		RCU_LOCKDEP_WARN(!((c) || rcu_read_lock_sched_held()),                        \
-				 "suspicious rcu_dereference_check() usage");           \
-		___rcu_p;                                                                     \
+#define rcu_dereference_sched_check(p, c)                                     \
+	({                                                                    \
+		__typeof__(p) ___rcu_p = rcu_dereference_raw(p);              \
+		RCU_LOCKDEP_WARN(!((c) || rcu_read_lock_sched_held()),        \
+				 "suspicious rcu_dereference_check() usage"); \
+		___rcu_p;                                                     \
 	})
 #define rcu_dereference(p) rcu_dereference_check(p, 0)
 #define rcu_dereference_bh(p) rcu_dereference_bh_check(p, 0)
 #define rcu_dereference_sched(p) rcu_dereference_sched_check(p, 0)
-#define rcu_dereference_protected(p, c)                                                       \
-	({                                                                                    \
-		RCU_LOCKDEP_WARN(!(c), "suspicious rcu_dereference_protected() usage");       \
-		__atomic_load_n(&(p), __ATOMIC_RELAXED);                                      \
+#define rcu_dereference_protected(p, c)                                                 \
+	({                                                                              \
+		RCU_LOCKDEP_WARN(!(c), "suspicious rcu_dereference_protected() usage"); \
+		__atomic_load_n(&(p), __ATOMIC_RELAXED);                                \
 	})
 #define rcu_access_pointer(p) __atomic_load_n(&(p), __ATOMIC_RELAXED)
 #define rcu_pointer_handoff(p) (p)
 #define rcu_assign_pointer(p, v) __atomic_store_n(&(p), (__typeof__(p))(v), __ATOMIC_RELEASE)
 #define RCU_INIT_POINTER(p, v) __atomic_store_n(&(p), (__typeof__(p))(v), __ATOMIC_RELAXED)
-#define rcu_replace_pointer(rcu_ptr, ptr, c)                                                  \
-	({                                                                                    \
-		__typeof__(ptr) ___rcu_old = rcu_dereference_protected((rcu_ptr), (c));       \
-		rcu_assign_pointer((rcu_ptr), (ptr));                                         \
-		___rcu_old;                                                                   \
+#define rcu_replace_pointer(rcu_ptr, ptr, c)                                            \
+	({                                                                              \
+		__typeof__(ptr) ___rcu_old = rcu_dereference_protected((rcu_ptr), (c)); \
+		rcu_assign_pointer((rcu_ptr), (ptr));                                   \
+		___rcu_old;                                                             \
 	})
 
 #define init_rcu_head(head) ((void)(head))

@@ -80,8 +80,8 @@ static inline struct kmm_thread *thread_current(void)
  */
 static inline gfp_t __gfp_for_context(struct kmm_thread *t, gfp_t gfp, const char *file, int line)
 {
-	if ((gfp & __GFP_DIRECT_RECLAIM) && (t->preempt_count || t->irqs_disabled || t->rcu_nesting) &&
-	    __might_sleep(file, line))
+	if ((gfp & __GFP_DIRECT_RECLAIM) &&
+	    (t->preempt_count || t->irqs_disabled || t->rcu_nesting) && __might_sleep(file, line))
 		return (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
 	return gfp;
 }

@@ -70,7 +70,7 @@ static void *reader(void *arg)
 		int bad = 0;
 
 		rcu_read_lock();
-		list_for_each_entry_rcu(e, &entries, node)
+		list_for_each_entry_rcu (e, &entries, node)
 			bad += !entry_ok(e);
 		e = rcu_dereference(featured);
 		if (e) {

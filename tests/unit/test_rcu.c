@@ -231,8 +231,8 @@ struct obj {
 
 static void kfree_rcu_frees_only_after_the_readers(void **state)
 {
-	struct kmem_cache *cache = kmem_cache_create("rcu_obj", sizeof(struct obj), 0,
-						     SLAB_POISON, NULL);
+	struct kmem_cache *cache =
+		kmem_cache_create("rcu_obj", sizeof(struct obj), 0, SLAB_POISON, NULL);
 	struct obj *o;
 	struct reader r;
 
@@ -265,8 +265,8 @@ static void kfree_rcu_with_one_argument_waits_in_place(void **state)
 
 static void kfree_rcu_of_a_freed_object_is_caught(void **state)
 {
-	struct kmem_cache *cache = kmem_cache_create(
-		"rcu_dbl", sizeof(struct obj), 0, SLAB_CONSISTENCY_CHECKS | SLAB_POISON, NULL);
+	struct kmem_cache *cache = kmem_cache_create("rcu_dbl", sizeof(struct obj), 0,
+						     SLAB_CONSISTENCY_CHECKS | SLAB_POISON, NULL);
 	struct obj *o = kmem_cache_alloc(cache, GFP_KERNEL);
 	unsigned int total;
 
@@ -438,9 +438,9 @@ static void rculists_are_walked_and_updated(void **state)
 		hlist_add_head_rcu(&n->hnode, &bucket);
 	}
 	rcu_read_lock();
-	list_for_each_entry_rcu(pos, &head, list)
+	list_for_each_entry_rcu (pos, &head, list)
 		sum = sum * 10 + pos->key;
-	hlist_for_each_entry_rcu(pos, &bucket, hnode)
+	hlist_for_each_entry_rcu (pos, &bucket, hnode)
 		count++;
 	rcu_read_unlock();
 	assert_int_equal(sum, 1234);
@@ -457,8 +457,8 @@ static void rculists_are_walked_and_updated(void **state)
 
 static void typesafe_by_rcu_slabs_outlive_the_readers(void **state)
 {
-	struct kmem_cache *cache = kmem_cache_create("rcu_typesafe", 512, 0,
-						     SLAB_TYPESAFE_BY_RCU | SLAB_POISON, NULL);
+	struct kmem_cache *cache =
+		kmem_cache_create("rcu_typesafe", 512, 0, SLAB_TYPESAFE_BY_RCU | SLAB_POISON, NULL);
 	struct reader r;
 	struct page *page;
 	unsigned int *obj;
