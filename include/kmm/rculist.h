@@ -93,7 +93,9 @@ static inline void list_del_rcu(struct list_head *entry)
 	struct list_head *prev = entry->prev, *next = entry->next;
 
 	next->prev = prev;
-	__atomic_store_n(&prev->next, next, __ATOMIC_RELAXED);
+	/* Release, not the kernel's WRITE_ONCE: a reader that arrives at @next through this link
+	 * must also see @next's initialisation, which C11 (and TSan) grant only through release. */
+	__atomic_store_n(&prev->next, next, __ATOMIC_RELEASE);
 	entry->prev = (struct list_head *)LIST_POISON2;
 }
 
@@ -146,7 +148,7 @@ static inline void hlist_del_rcu(struct hlist_node *n)
 	struct hlist_node *next = n->next;
 	struct hlist_node **pprev = n->pprev;
 
-	__atomic_store_n(pprev, next, __ATOMIC_RELAXED);
+	__atomic_store_n(pprev, next, __ATOMIC_RELEASE); /* as in list_del_rcu() */
 	if (next)
 		next->pprev = pprev;
 	n->pprev = (struct hlist_node **)LIST_POISON2;
