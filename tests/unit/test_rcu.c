@@ -306,6 +306,20 @@ static void sleeping_in_a_reader_is_reported(void **state)
 	assert_non_null(strstr(text, "RCU nest depth: 1, expected: 0"));
 }
 
+static void gfp_kernel_in_a_reader_is_reported_and_served_atomically(void **state)
+{
+	void *p;
+
+	kmm_report_capture_begin();
+	rcu_read_lock();
+	p = kmalloc(64, GFP_KERNEL);
+	rcu_read_unlock();
+	assert_int_equal(kmm_report_capture_end(), 1);
+	assert_int_equal(kmm_report_captured_find("RCU nest depth: 1, expected: 0"), 1);
+	assert_non_null(p);
+	kfree(p);
+}
+
 static void blocking_in_a_reader_is_a_voluntary_context_switch(void **state)
 {
 	const char *text;
@@ -567,6 +581,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(kfree_rcu_of_a_freed_object_is_caught, boot,
 						shutdown),
 		cmocka_unit_test_setup_teardown(sleeping_in_a_reader_is_reported, boot, shutdown),
+		cmocka_unit_test_setup_teardown(
+			gfp_kernel_in_a_reader_is_reported_and_served_atomically, boot, shutdown),
 		cmocka_unit_test_setup_teardown(blocking_in_a_reader_is_a_voluntary_context_switch,
 						boot, shutdown),
 		cmocka_unit_test_setup_teardown(synchronize_rcu_in_a_reader_is_reported_and_refused,
