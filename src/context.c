@@ -17,6 +17,7 @@
 
 #include <kmm/context.h>
 #include "internal/thread.h"
+#include "internal/rcu.h"
 #include "internal/report.h"
 #include "internal/options.h"
 #include "internal/machine.h"
@@ -184,7 +185,9 @@ bool __might_sleep(const char *file, int line)
 {
 	struct kmm_thread *t = thread_current();
 
-	if (t->preempt_count == 0 && !t->irqs_disabled)
+	if (t->rcu_readers)
+		rcu_sleep_check(t, file, line);
+	if (t->preempt_count == 0 && !t->irqs_disabled && !rcu_preempt_depth(t))
 		return false;
 	if (kmm_opts.might_sleep_once && !first_time_at(file, line))
 		return true;
@@ -193,7 +196,8 @@ bool __might_sleep(const char *file, int line)
 	report_add("in_atomic(): %d, irqs_disabled(): %d, non_block: 0, pid: %d, name: %s",
 		   t->preempt_count != 0, t->irqs_disabled, t->pid, t->comm);
 	report_add("preempt_count: %x, expected: 0", t->preempt_count);
-	report_add("RCU nest depth: 0, expected: 0");
+	if (kmm_opts.preempt_rcu) /* the kernel prints it with CONFIG_PREEMPT_RCU */
+		report_add("RCU nest depth: %u, expected: 0", rcu_preempt_depth(t));
 	report_add_task();
 	report_add_stack();
 	report_finish();
@@ -225,6 +229,7 @@ void context_schedule(void)
 		}
 		return;
 	}
+	rcu_note_context_switch(t);
 	if (t->preempt_count) {
 		report_scheduling_while_atomic(t);
 		t->preempt_debt += t->preempt_count;
@@ -266,11 +271,13 @@ void context_boot(void)
 	cpu_boot();
 	lockdep_boot();
 	jiffies_boot();
+	rcu_boot();
 }
 
 void context_shutdown(void)
 {
 	workqueue_shutdown();
+	rcu_shutdown();
 	cpu_shutdown();
 	tasklets_shutdown();
 	irq_shutdown();

@@ -55,6 +55,10 @@ static const struct option_desc options[] = {
 	  NULL },
 	{ "swiotlb_force", &kmm_opts.swiotlb_force, 0,
 	  "bounce every streaming DMA mapping through swiotlb, reachable or not", NULL },
+	{ "preempt_rcu", &kmm_opts.preempt_rcu, 1,
+	  "CONFIG_PREEMPT_RCU, as Debian's kernel: rcu_read_lock() counts a nesting depth; 0: it "
+	  "disables preemption, as in a non-preemptible kernel",
+	  NULL },
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))

@@ -27,6 +27,7 @@
 #include "internal/assert.h"
 #include "internal/machine.h"
 #include "internal/options.h"
+#include "internal/rcu.h"
 #include "internal/report.h"
 #include "internal/slab.h"
 #include "internal/thread.h"
@@ -171,7 +172,11 @@ void slab_discard(struct kmem_cache *s, struct page *page)
 	page->inuse = 0;
 	page->objects = 0;
 	page->private = 0;
-	__free_pages(page, s->order);
+	/* Objects of a SLAB_TYPESAFE_BY_RCU cache stay memory of this type until readers go. */
+	if (s->flags & SLAB_TYPESAFE_BY_RCU)
+		rcu_free_pages_after_gp(page, s->order);
+	else
+		__free_pages(page, s->order);
 }
 
 void slab_discard_list(struct kmem_cache *s, struct list_head *pages)
@@ -391,12 +396,6 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 
 	if (!name || !*name || size == 0 || size > KMALLOC_MAX_SIZE / 2 || (align & (align - 1))) {
 		create_failed(name, flags, -EINVAL, "bad name, size or alignment");
-		return NULL;
-	}
-	if (flags & SLAB_TYPESAFE_BY_RCU) {
-		create_failed(name, flags, -EINVAL,
-			      "SLAB_TYPESAFE_BY_RCU needs RCU grace periods, which kmm does not "
-			      "have yet");
 		return NULL;
 	}
 	kmm_assert(kmm_machine.booted);

@@ -177,7 +177,7 @@ static unsigned int orig_size(struct kmem_cache *s, void *obj)
 
 static bool poisons(const struct kmem_cache *s)
 {
-	return (s->debug & SLAB_POISON) && !s->ctor;
+	return (s->debug & SLAB_POISON) && !s->ctor && !(s->flags & SLAB_TYPESAFE_BY_RCU);
 }
 
 static unsigned long age_ms(void)

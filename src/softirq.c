@@ -4,7 +4,8 @@
  * The softirq thread of a CPU sleeps on soft_wake until a softirq is raised there or its
  * next timer is due, then owns the CPU like a task with SOFTIRQ_OFFSET in its preempt count
  * (so it waits while a task on that CPU is atomic or has bottom halves disabled) and runs
- * the due timers (timer.c) and the queued tasklets.
+ * the due timers (timer.c), the queued tasklets and the RCU callbacks whose grace period has
+ * ended (rcu.c).
  *
  * Tasklets: a per-CPU singly linked queue under tasklet_lock. SCHED is set while queued and
  * cleared just before the function runs (so it may requeue itself); RUN is held while it
@@ -21,6 +22,7 @@
 #include <kmm/jiffies.h>
 #include "internal/cpu.h"
 #include "internal/deferred.h"
+#include "internal/rcu.h"
 
 struct tasklet_queue {
 	struct tasklet_struct *head, **tail;
@@ -196,6 +198,7 @@ void *softirq_thread_main(void *arg)
 		__atomic_store_n(&c->softirq_pending, 0, __ATOMIC_SEQ_CST);
 		timer_run_cpu(cpu);
 		tasklet_run_cpu(cpu);
+		rcu_run_cpu(cpu);
 		preempt_count_sub(SOFTIRQ_OFFSET);
 		pthread_mutex_lock(&c->lock);
 	}

@@ -13,6 +13,7 @@
 
 #include <kmm/kmm.h>
 #include "internal/thread.h"
+#include "internal/rcu.h"
 #include "internal/assert.h"
 #include "internal/slab.h"
 #include "internal/cpu.h"
@@ -29,6 +30,7 @@ static void thread_destroy(void *arg)
 	struct kmm_thread *t = arg;
 
 	cpu_thread_exit(t);
+	rcu_thread_exit(t);
 	slab_thread_exit(t);
 	page_alloc_thread_exit(&t->pcp);
 	stats_thread_detach(&t->stats);
@@ -60,6 +62,7 @@ struct kmm_thread *thread_create(void)
 	t->cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % cpus;
 	name_thread(t);
 	stats_thread_attach(&t->stats);
+	rcu_thread_init(t);
 	kmm_thread_self = t;
 	pthread_setspecific(thread_key, t);
 	return t;

@@ -55,7 +55,8 @@ struct kmem_cache;
  * @name: shown in /proc/slabinfo and in reports; copied
  * @size: object size in bytes (1..KMALLOC_MAX_SIZE / 2)
  * @align: minimum alignment (0 for the default of 8; a power of two)
- * @flags: SLAB_* flags; SLAB_TYPESAFE_BY_RCU is refused (kmm has no RCU yet)
+ * @flags: SLAB_* flags; with SLAB_TYPESAFE_BY_RCU a slab's pages go back to the page
+ *         allocator only after an RCU grace period (its objects may be reused at once)
  * @ctor: called once for each object when its slab is made, or NULL
  *
  * Context: process context; may sleep.

@@ -14,6 +14,7 @@ enum {
 	HI_SOFTIRQ = 0,
 	TIMER_SOFTIRQ = 1,
 	TASKLET_SOFTIRQ = 6,
+	RCU_SOFTIRQ = 9,
 };
 
 /* Mark softirq @nr pending on @cpu and wake its softirq thread. Context: any. */
@@ -37,6 +38,7 @@ KMM_HIDDEN void timers_shutdown(void);
 KMM_HIDDEN void jiffies_boot(void);
 
 KMM_HIDDEN void irq_shutdown(void);
+
 KMM_HIDDEN void workqueue_shutdown(void);
 
 /*

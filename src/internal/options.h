@@ -23,6 +23,7 @@ struct kmm_opts {
 	long swiotlb; /* enum kmm_swiotlb_mode: whether boot sets up the bounce pool */
 	long swiotlb_slots; /* bounce slots of IO_TLB_SIZE bytes in the swiotlb pool */
 	long swiotlb_force; /* bounce every streaming mapping (swiotlb=force) */
+	long preempt_rcu; /* CONFIG_PREEMPT_RCU: rcu_read_lock() leaves preemption on */
 };
 
 /* Values of the swiotlb option. */

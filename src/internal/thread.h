@@ -43,6 +43,11 @@ struct kmm_thread {
 	bool sched_reported; /* an interrupt-side callback already had its scheduling report */
 	bool cpu_held; /* owns its CPU (cpu.c): preempt_count != 0 || irqs_disabled, for tasks */
 	unsigned char role; /* enum thread_role */
+	/*
+	 * RCU readers open (rcu.c): rcu_read_lock, _bh and _sched depths. The thread is a
+	 * liburcu reader while their sum is nonzero (rcu_readers == the sum).
+	 */
+	unsigned short rcu_nesting, rcu_bh_nesting, rcu_sched_nesting, rcu_readers;
 	unsigned int cpu;
 	int pid;
 	char comm[TASK_COMM_LEN];
@@ -75,8 +80,8 @@ static inline struct kmm_thread *thread_current(void)
  */
 static inline gfp_t __gfp_for_context(struct kmm_thread *t, gfp_t gfp, const char *file, int line)
 {
-	if ((gfp & __GFP_DIRECT_RECLAIM) && (t->preempt_count || t->irqs_disabled) &&
-	    __might_sleep(file, line))
+	if ((gfp & __GFP_DIRECT_RECLAIM) &&
+	    (t->preempt_count || t->irqs_disabled || t->rcu_nesting) && __might_sleep(file, line))
 		return (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH | __GFP_ATOMIC;
 	return gfp;
 }

@@ -292,14 +292,6 @@ static void destroy_with_live_objects_reports_and_keeps_the_cache(void **state)
 	assert_int_equal(kmm_report_capture_end(), 0);
 }
 
-static void typesafe_by_rcu_is_refused(void **state)
-{
-	kmm_report_capture_begin();
-	assert_null(kmem_cache_create("rcu", 64, 0, SLAB_TYPESAFE_BY_RCU, NULL));
-	assert_int_equal(kmm_report_captured("slab_create"), 1);
-	kmm_report_capture_end();
-}
-
 static void failslab_fails_cache_allocations(void **state)
 {
 	struct kmem_cache *s = kmem_cache_create("failing", 32, 0, 0, NULL);
@@ -840,7 +832,6 @@ int main(void)
 		cmocka_unit_test(the_shrinker_releases_empty_slabs),
 		cmocka_unit_test(memory_pressure_reclaims_empty_slabs),
 		cmocka_unit_test(destroy_with_live_objects_reports_and_keeps_the_cache),
-		cmocka_unit_test(typesafe_by_rcu_is_refused),
 		cmocka_unit_test(failslab_fails_cache_allocations),
 		cmocka_unit_test(gfp_kernel_in_atomic_context_is_reported),
 		cmocka_unit_test(frees_from_another_thread_come_back_to_the_owner),
