@@ -11,5 +11,11 @@ done
 [ -z "$missing" ] && exit 0
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
-$SUDO apt-get update -qq
+# A mirror in the middle of a sync fails the update now and then: try again, then go on with
+# the package lists there are.
+for try in 1 2 3; do
+	$SUDO apt-get update -qq && break
+	echo "install-deps: apt-get update failed (try $try of 3)" >&2
+	sleep 10
+done
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

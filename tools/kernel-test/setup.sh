@@ -78,7 +78,12 @@ if [ -n "$missing" ]; then
 		exit 1
 	fi
 	say "installing:$missing"
-	apt-get update -qq
+	# a mirror in the middle of a sync fails the update now and then: retry, then go on
+	for try in 1 2 3; do
+		apt-get update -qq && break
+		say "apt-get update failed (try $try of 3)"
+		sleep 10
+	done
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null
 fi
 say "host packages ready ($(elapsed) s)"
