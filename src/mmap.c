@@ -163,6 +163,19 @@ static void vma_remove(struct vm_area_struct *vma)
 	vma_free(vma);
 }
 
+/* Give @to @from's identity: protections, flags, file offset, file (a reference), ops. */
+static void vma_copy_identity(struct vm_area_struct *to, const struct vm_area_struct *from)
+{
+	to->vm_page_prot = from->vm_page_prot;
+	to->vm_flags = from->vm_flags;
+	to->vm_pgoff = from->vm_pgoff;
+	to->vm_file = from->vm_file;
+	to->vm_ops = from->vm_ops;
+	to->vm_private_data = from->vm_private_data;
+	if (to->vm_file)
+		file_get(to->vm_file);
+}
+
 /* Split @vma at @addr (strictly inside it): @vma keeps the front, a new VMA the back. */
 static int vma_split(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr)
 {
@@ -181,15 +194,9 @@ static int vma_split(struct mm_struct *mm, struct vm_area_struct *vma, unsigned 
 	memcpy(back->kmm_ptes, vma->kmm_ptes + front, vma_pages(back) * sizeof(*ptes));
 	free(vma->kmm_ptes);
 	vma->kmm_ptes = ptes;
-	back->vm_page_prot = vma->vm_page_prot;
-	back->vm_flags = vma->vm_flags;
+	vma_copy_identity(back, vma);
 	back->vm_pgoff = vma->vm_pgoff + front;
-	back->vm_file = vma->vm_file;
-	back->vm_ops = vma->vm_ops;
-	back->vm_private_data = vma->vm_private_data;
 	vma->vm_end = addr;
-	if (back->vm_file)
-		file_get(back->vm_file);
 	vma_link(mm, back);
 	if (back->vm_ops && back->vm_ops->open)
 		back->vm_ops->open(back);
@@ -508,14 +515,7 @@ static unsigned long vma_move(struct mm_struct *mm, struct vm_area_struct *vma,
 
 	if (!moved)
 		return 0;
-	moved->vm_page_prot = vma->vm_page_prot;
-	moved->vm_flags = vma->vm_flags;
-	moved->vm_pgoff = vma->vm_pgoff;
-	moved->vm_file = vma->vm_file;
-	moved->vm_ops = vma->vm_ops;
-	moved->vm_private_data = vma->vm_private_data;
-	if (moved->vm_file)
-		file_get(moved->vm_file);
+	vma_copy_identity(moved, vma);
 	if (moved->vm_ops && moved->vm_ops->open)
 		moved->vm_ops->open(moved);
 	for (unsigned long i = 0; i < vma_pages(vma); i++) {
@@ -675,14 +675,8 @@ static int vma_dup(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lo
 
 	if (!copy)
 		return -ENOMEM;
-	copy->vm_page_prot = vma->vm_page_prot;
-	copy->vm_flags = vma->vm_flags & ~VM_LOCKED; /* locks are not inherited */
-	copy->vm_pgoff = vma->vm_pgoff;
-	copy->vm_file = vma->vm_file;
-	copy->vm_ops = vma->vm_ops;
-	copy->vm_private_data = vma->vm_private_data;
-	if (copy->vm_file)
-		file_get(copy->vm_file);
+	vma_copy_identity(copy, vma);
+	copy->vm_flags &= ~VM_LOCKED; /* locks are not inherited */
 	vma_link(mm, copy);
 	for (unsigned long i = 0; copies_ptes(vma) && i < vma_pages(vma); i++)
 		if ((pte_flags(&vma->kmm_ptes[i]) & PTE_PRESENT) &&

@@ -12,6 +12,17 @@
 #define MiB (1024UL * KiB)
 #define GiB (1024ULL * MiB)
 
+/*
+ * What both x86_32 layouts share: the 3G/1G split of an i386 kernel without PAE (2-level
+ * paging: 4 MiB huge pages, 32-bit physical and DMA addresses) and a PC's memory map.
+ */
+#define X86_32_MACHINE                                                                   \
+	.arch = "x86_32", .page_offset = 0xC0000000UL, .phys_offset = 0,                 \
+	.vmalloc_offset = 8 * MiB, .pkmap_below_fixmap = true, .last_pkmap = 1024,       \
+	.fixaddr_top = 0xFFFFF000UL, .window_end = 0x100000000ULL, .max_mem = 4 * GiB,   \
+	.dma_limit = 16 * MiB, .reserve_low = true, .swiotlb_rule = SWIOTLB_IF_ABOVE_4G, \
+	.dma_addr_bytes = 4, .thp_pageblock_order = 10
+
 static const struct profile profiles[] = {
 	{
 		/*
@@ -21,22 +32,9 @@ static const struct profile profiles[] = {
 		 * that grows with the CPUs. The default machine; "i386" is Linux 6.1's own layout.
 		 */
 		.name = "x86_32",
-		.arch = "x86_32",
-		.page_offset = 0xC0000000UL,
-		.phys_offset = 0,
+		X86_32_MACHINE,
 		.lowmem_max = 896 * MiB,
-		.vmalloc_offset = 8 * MiB,
-		.pkmap_below_fixmap = true,
-		.last_pkmap = 1024,
 		.pmd_size = 4 * MiB,
-		.fixaddr_top = 0xFFFFF000UL,
-		.window_end = 0x100000000ULL,
-		.max_mem = 4 * GiB,
-		.dma_limit = 16 * MiB,
-		.reserve_low = true,
-		.swiotlb_rule = SWIOTLB_IF_ABOVE_4G,
-		.dma_addr_bytes = 4, /* no PAE */
-		.thp_pageblock_order = 10, /* 4 MiB huge pages (PSE, 2-level paging) */
 	},
 	{
 		/*
@@ -50,23 +48,10 @@ static const struct profile profiles[] = {
 		 * checks kmm against that kernel on this profile.
 		 */
 		.name = "i386",
-		.arch = "x86_32",
-		.page_offset = 0xC0000000UL,
-		.phys_offset = 0,
+		X86_32_MACHINE,
 		.vmalloc_reserve = 128 * MiB,
-		.vmalloc_offset = 8 * MiB,
-		.pkmap_below_fixmap = true,
 		.pkmap_base = 0xFEC00000UL,
-		.last_pkmap = 1024,
 		.fixaddr_start = 0xFFDB8000UL,
-		.fixaddr_top = 0xFFFFF000UL,
-		.window_end = 0x100000000ULL,
-		.max_mem = 4 * GiB,
-		.dma_limit = 16 * MiB,
-		.reserve_low = true,
-		.swiotlb_rule = SWIOTLB_IF_ABOVE_4G,
-		.dma_addr_bytes = 4, /* no PAE */
-		.thp_pageblock_order = 10, /* 4 MiB huge pages (PSE, 2-level paging) */
 	},
 	{
 		/* ARM 32-bit (vexpress-like): RAM at 0x60000000, vmalloc ends at 0xff800000 and keeps

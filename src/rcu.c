@@ -165,17 +165,24 @@ void rcu_read_lock(void)
 	t->rcu_nesting++;
 }
 
+/* Leave a reader of the flavour @nesting counts: false, reported, when there was none. */
+static bool reader_leave(struct kmm_thread *t, unsigned short *nesting, const char *lock, void *ip)
+{
+	if (__builtin_expect(!*nesting, 0)) {
+		report_bad_unlock(t, lock, ip);
+		return false;
+	}
+	(*nesting)--;
+	reader_exit(t);
+	return true;
+}
+
 void rcu_read_unlock(void)
 {
 	struct kmm_thread *t = thread_current();
 
-	if (__builtin_expect(!t->rcu_nesting, 0)) {
-		report_bad_unlock(t, "rcu_read_lock", __builtin_return_address(0));
-		return;
-	}
-	t->rcu_nesting--;
-	reader_exit(t);
-	if (read_lock_disables_preemption)
+	if (reader_leave(t, &t->rcu_nesting, "rcu_read_lock", __builtin_return_address(0)) &&
+	    read_lock_disables_preemption)
 		preempt_count_sub(PREEMPT_OFFSET);
 }
 
@@ -192,13 +199,8 @@ void rcu_read_unlock_bh(void)
 {
 	struct kmm_thread *t = thread_current();
 
-	if (__builtin_expect(!t->rcu_bh_nesting, 0)) {
-		report_bad_unlock(t, "rcu_read_lock_bh", __builtin_return_address(0));
-		return;
-	}
-	t->rcu_bh_nesting--;
-	reader_exit(t);
-	local_bh_enable();
+	if (reader_leave(t, &t->rcu_bh_nesting, "rcu_read_lock_bh", __builtin_return_address(0)))
+		local_bh_enable();
 }
 
 void rcu_read_lock_sched(void)
@@ -214,13 +216,9 @@ void rcu_read_unlock_sched(void)
 {
 	struct kmm_thread *t = thread_current();
 
-	if (__builtin_expect(!t->rcu_sched_nesting, 0)) {
-		report_bad_unlock(t, "rcu_read_lock_sched", __builtin_return_address(0));
-		return;
-	}
-	t->rcu_sched_nesting--;
-	reader_exit(t);
-	preempt_count_sub(PREEMPT_OFFSET);
+	if (reader_leave(t, &t->rcu_sched_nesting, "rcu_read_lock_sched",
+			 __builtin_return_address(0)))
+		preempt_count_sub(PREEMPT_OFFSET);
 }
 
 int rcu_read_lock_held(void)
