@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include <kmm/kmm.h>
+#include "internal/rcu.h"
 #include "internal/cpu.h"
 #include "internal/report.h"
 
@@ -118,12 +119,14 @@ void cpu_enter(struct kmm_thread *t)
 	}
 	__atomic_store_n(&sim_cpus[t->cpu].owner, t, __ATOMIC_RELAXED);
 	t->cpu_held = true;
+	rcu_atomic_enter(t);
 }
 
 void cpu_leave(struct kmm_thread *t)
 {
 	struct sim_cpu *c = &sim_cpus[t->cpu];
 
+	rcu_atomic_exit(t);
 	t->cpu_held = false;
 	__atomic_store_n(&c->owner, NULL, __ATOMIC_RELAXED);
 	__atomic_fetch_and(&c->state, ~CPU_OWNED, __ATOMIC_SEQ_CST);
@@ -168,6 +171,7 @@ void cpu_enter_irqs_off(struct kmm_thread *t)
 					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
 		__atomic_store_n(&c->owner, t, __ATOMIC_RELAXED);
 		t->cpu_held = true;
+		rcu_atomic_enter(t);
 		return;
 	}
 	cpu_enter(t);
@@ -179,6 +183,7 @@ void cpu_leave_irqs_on(struct kmm_thread *t)
 {
 	struct sim_cpu *c = &sim_cpus[t->cpu];
 
+	rcu_atomic_exit(t);
 	t->cpu_held = false;
 	__atomic_store_n(&c->owner, NULL, __ATOMIC_RELAXED);
 	__atomic_fetch_and(&c->state, ~(CPU_OWNED | CPU_IRQS_OFF), __ATOMIC_SEQ_CST);

@@ -23,6 +23,7 @@
 
 #include <kmm/irq.h>
 #include <kmm/context.h>
+#include "internal/rcu.h"
 #include "internal/cpu.h"
 #include "internal/deferred.h"
 #include "internal/park.h"
@@ -261,6 +262,7 @@ void *irq_thread_main(void *arg)
 		pthread_mutex_unlock(&c->lock);
 
 		t->cpu_held = true;
+		rcu_atomic_enter(t); /* a handler is a section grace periods wait for */
 		t->preempt_count = HARDIRQ_OFFSET;
 		t->irqs_disabled = true;
 		pending = __atomic_exchange_n(&c->irq_pending, 0, __ATOMIC_SEQ_CST);
@@ -272,6 +274,7 @@ void *irq_thread_main(void *arg)
 		}
 		t->preempt_count = 0;
 		t->irqs_disabled = false;
+		rcu_atomic_exit(t);
 		t->cpu_held = false;
 		cpu_end_handler(c);
 		pthread_mutex_lock(&c->lock);

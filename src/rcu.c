@@ -110,27 +110,55 @@ void rcu_thread_init(struct kmm_thread *t)
 
 void rcu_thread_exit(struct kmm_thread *t)
 {
-	if (t->rcu_readers) {
-		t->rcu_readers = 0;
+	if (t->rcu_holds) {
+		t->rcu_holds = 0;
 		gp_reader_exit();
 		urcu_memb_read_unlock();
 	}
-	t->rcu_nesting = t->rcu_bh_nesting = t->rcu_sched_nesting = 0;
+	t->rcu_readers = t->rcu_nesting = t->rcu_bh_nesting = t->rcu_sched_nesting = 0;
 	urcu_memb_unregister_thread();
+}
+
+/* liburcu's read lock, held while the thread is in anything a grace period waits for. */
+static void hold(struct kmm_thread *t)
+{
+	if (t->rcu_holds++ == 0)
+		urcu_memb_read_lock();
+}
+
+static void drop(struct kmm_thread *t)
+{
+	if (--t->rcu_holds == 0) {
+		gp_reader_exit();
+		urcu_memb_read_unlock();
+	}
 }
 
 static void reader_enter(struct kmm_thread *t)
 {
-	if (t->rcu_readers++ == 0)
-		urcu_memb_read_lock();
+	t->rcu_readers++;
+	hold(t);
 }
 
 static void reader_exit(struct kmm_thread *t)
 {
-	if (--t->rcu_readers == 0) {
-		gp_reader_exit();
-		urcu_memb_read_unlock();
-	}
+	t->rcu_readers--;
+	drop(t);
+}
+
+/*
+ * Since Linux 4.20 one grace period covers every flavour: synchronize_rcu() waits for code
+ * that runs with preemption, softirqs or interrupts off as for rcu_read_lock() sections.
+ * kmm's atomic sections are exactly the times a thread owns its CPU.
+ */
+void rcu_atomic_enter(struct kmm_thread *t)
+{
+	hold(t);
+}
+
+void rcu_atomic_exit(struct kmm_thread *t)
+{
+	drop(t);
 }
 
 /* lockdep's report for an unlock of a reader section that is not open. */
@@ -559,10 +587,8 @@ void rcu_shutdown(void)
 	bool running;
 
 	/* A test that failed inside a reader: leave it, or the barrier would wait forever. */
-	if (t->rcu_readers) {
-		t->rcu_readers = 1;
+	while (t->rcu_readers)
 		reader_exit(t);
-	}
 	t->rcu_nesting = t->rcu_bh_nesting = t->rcu_sched_nesting = 0;
 	pthread_mutex_lock(&cb_lock);
 	running = gp_running;

@@ -21,6 +21,8 @@
 #include <kmm/rculist.h>
 #include <kmm/report.h>
 #include <kmm/slab.h>
+#include <kmm/spinlock.h>
+#include <kmm/irq.h>
 #include <kmm/gfp.h>
 #include <kmm/page.h>
 #include <kmm/page_alloc.h>
@@ -122,6 +124,56 @@ static void grace_period_waits_for_a_reader_on_another_thread(void **state)
 	pthread_join(s.thread, NULL);
 	assert_int_equal(s.done, 1);
 	assert_int_equal(s.reader_inside_at_return, 0);
+}
+
+static DEFINE_SPINLOCK(holder_lock);
+
+/* A thread atomic without rcu_read_lock(): r->depth says how (0 spinlock, 1 preempt, 2 irqs). */
+static void *atomic_main(void *arg)
+{
+	struct reader *r = arg;
+	struct timespec tick = { 0, 200000 };
+	unsigned long flags = 0;
+
+	if (r->depth == 0)
+		spin_lock(&holder_lock);
+	else if (r->depth == 1)
+		preempt_disable();
+	else
+		local_irq_save(flags);
+	__atomic_store_n(&r->inside, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&r->leave, __ATOMIC_ACQUIRE))
+		nanosleep(&tick, NULL); /* the host's sleep: kmm sees a thread that never yields */
+	__atomic_store_n(&r->inside, 0, __ATOMIC_RELEASE);
+	if (r->depth == 0)
+		spin_unlock(&holder_lock);
+	else if (r->depth == 1)
+		preempt_enable();
+	else
+		local_irq_restore(flags);
+	return NULL;
+}
+
+static void grace_period_waits_for_atomic_sections_too(void **state)
+{
+	/* One grace period for every flavour since Linux 4.20: preemption, irqs off, spinlocks. */
+	for (int how = 0; how < 3; how++) {
+		struct reader r = { .depth = how };
+		struct syncer s = { .r = &r };
+		struct timespec wait = { 0, 100 * 1000 * 1000 };
+
+		assert_int_equal(pthread_create(&r.thread, NULL, atomic_main, &r), 0);
+		while (!__atomic_load_n(&r.inside, __ATOMIC_ACQUIRE))
+			nanosleep(&wait, NULL);
+		assert_int_equal(pthread_create(&s.thread, NULL, syncer_main, &s), 0);
+		nanosleep(&wait, NULL);
+		assert_int_equal(__atomic_load_n(&s.done, __ATOMIC_ACQUIRE), 0);
+		__atomic_store_n(&r.leave, 1, __ATOMIC_RELEASE);
+		pthread_join(r.thread, NULL);
+		pthread_join(s.thread, NULL);
+		assert_int_equal(s.done, 1);
+		assert_int_equal(s.reader_inside_at_return, 0);
+	}
 }
 
 static void nested_sections_end_at_the_last_unlock(void **state)
@@ -565,6 +617,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(grace_period_waits_for_a_reader_on_another_thread,
 						boot, shutdown),
+		cmocka_unit_test_setup_teardown(grace_period_waits_for_atomic_sections_too, boot,
+						shutdown),
 		cmocka_unit_test_setup_teardown(nested_sections_end_at_the_last_unlock, boot,
 						shutdown),
 		cmocka_unit_test_setup_teardown(
