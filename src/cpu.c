@@ -32,8 +32,8 @@
 #include <string.h>
 
 #include <kmm/kmm.h>
-#include "internal/rcu.h"
 #include "internal/cpu.h"
+#include "internal/os.h"
 #include "internal/report.h"
 
 struct sim_cpu sim_cpus[KMM_MAX_CPUS];
@@ -119,16 +119,15 @@ void cpu_enter(struct kmm_thread *t)
 	}
 	__atomic_store_n(&sim_cpus[t->cpu].owner, t, __ATOMIC_RELAXED);
 	t->cpu_held = true;
-	rcu_atomic_enter(t);
 }
 
 void cpu_leave(struct kmm_thread *t)
 {
 	struct sim_cpu *c = &sim_cpus[t->cpu];
 
-	rcu_atomic_exit(t);
 	t->cpu_held = false;
 	__atomic_store_n(&c->owner, NULL, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->owner_gen, 1, __ATOMIC_RELEASE);
 	__atomic_fetch_and(&c->state, ~CPU_OWNED, __ATOMIC_SEQ_CST);
 	cpu_kick(c);
 }
@@ -171,7 +170,6 @@ void cpu_enter_irqs_off(struct kmm_thread *t)
 					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
 		__atomic_store_n(&c->owner, t, __ATOMIC_RELAXED);
 		t->cpu_held = true;
-		rcu_atomic_enter(t);
 		return;
 	}
 	cpu_enter(t);
@@ -183,9 +181,9 @@ void cpu_leave_irqs_on(struct kmm_thread *t)
 {
 	struct sim_cpu *c = &sim_cpus[t->cpu];
 
-	rcu_atomic_exit(t);
 	t->cpu_held = false;
 	__atomic_store_n(&c->owner, NULL, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->owner_gen, 1, __ATOMIC_RELEASE);
 	__atomic_fetch_and(&c->state, ~(CPU_OWNED | CPU_IRQS_OFF), __ATOMIC_SEQ_CST);
 	cpu_kick(c);
 }
@@ -203,8 +201,34 @@ bool cpu_try_handler(struct sim_cpu *c)
 
 void cpu_end_handler(struct sim_cpu *c)
 {
+	__atomic_fetch_add(&c->handler_gen, 1, __ATOMIC_RELEASE);
 	__atomic_fetch_and(&c->state, ~CPU_HANDLER, __ATOMIC_SEQ_CST);
 	cpu_kick(c);
+}
+
+/* Is a section of the kind @bit of @c that was open when @gen was read still open? */
+static bool still_in(struct sim_cpu *c, unsigned int bit, unsigned long *gen, unsigned long seen)
+{
+	return __atomic_load_n(gen, __ATOMIC_ACQUIRE) == seen &&
+	       (__atomic_load_n(&c->state, __ATOMIC_SEQ_CST) & bit);
+}
+
+void cpu_wait_quiescent(void)
+{
+	unsigned long owner[KMM_MAX_CPUS], handler[KMM_MAX_CPUS];
+	unsigned int n = cpu_count();
+
+	for (unsigned int i = 0; i < n; i++) {
+		owner[i] = __atomic_load_n(&sim_cpus[i].owner_gen, __ATOMIC_ACQUIRE);
+		handler[i] = __atomic_load_n(&sim_cpus[i].handler_gen, __ATOMIC_ACQUIRE);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		struct sim_cpu *c = &sim_cpus[i];
+
+		while (still_in(c, CPU_OWNED, &c->owner_gen, owner[i]) ||
+		       still_in(c, CPU_HANDLER, &c->handler_gen, handler[i]))
+			os_sleep_us(50);
+	}
 }
 
 void cpu_thread_exit(struct kmm_thread *t)

@@ -23,7 +23,6 @@
 
 #include <kmm/irq.h>
 #include <kmm/context.h>
-#include "internal/rcu.h"
 #include "internal/cpu.h"
 #include "internal/deferred.h"
 #include "internal/park.h"
@@ -262,7 +261,6 @@ void *irq_thread_main(void *arg)
 		pthread_mutex_unlock(&c->lock);
 
 		t->cpu_held = true;
-		rcu_atomic_enter(t); /* a handler is a section grace periods wait for */
 		t->preempt_count = HARDIRQ_OFFSET;
 		t->irqs_disabled = true;
 		pending = __atomic_exchange_n(&c->irq_pending, 0, __ATOMIC_SEQ_CST);
@@ -274,7 +272,6 @@ void *irq_thread_main(void *arg)
 		}
 		t->preempt_count = 0;
 		t->irqs_disabled = false;
-		rcu_atomic_exit(t);
 		t->cpu_held = false;
 		cpu_end_handler(c);
 		pthread_mutex_lock(&c->lock);

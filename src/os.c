@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <time.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -223,4 +224,13 @@ void os_fault_decode(const siginfo_t *info, const void *uctx, struct os_fault *o
 		out->ip = (unsigned long)uc->uc_mcontext.pc;
 	}
 #endif
+}
+
+void os_sleep_us(unsigned long us)
+{
+	struct timespec ts = { .tv_sec = (time_t)(us / 1000000),
+			       .tv_nsec = (long)(us % 1000000) * 1000 };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
 }

@@ -110,55 +110,27 @@ void rcu_thread_init(struct kmm_thread *t)
 
 void rcu_thread_exit(struct kmm_thread *t)
 {
-	if (t->rcu_holds) {
-		t->rcu_holds = 0;
+	if (t->rcu_readers) {
+		t->rcu_readers = 0;
 		gp_reader_exit();
 		urcu_memb_read_unlock();
 	}
-	t->rcu_readers = t->rcu_nesting = t->rcu_bh_nesting = t->rcu_sched_nesting = 0;
+	t->rcu_nesting = t->rcu_bh_nesting = t->rcu_sched_nesting = 0;
 	urcu_memb_unregister_thread();
-}
-
-/* liburcu's read lock, held while the thread is in anything a grace period waits for. */
-static void hold(struct kmm_thread *t)
-{
-	if (t->rcu_holds++ == 0)
-		urcu_memb_read_lock();
-}
-
-static void drop(struct kmm_thread *t)
-{
-	if (--t->rcu_holds == 0) {
-		gp_reader_exit();
-		urcu_memb_read_unlock();
-	}
 }
 
 static void reader_enter(struct kmm_thread *t)
 {
-	t->rcu_readers++;
-	hold(t);
+	if (t->rcu_readers++ == 0)
+		urcu_memb_read_lock();
 }
 
 static void reader_exit(struct kmm_thread *t)
 {
-	t->rcu_readers--;
-	drop(t);
-}
-
-/*
- * Since Linux 4.20 one grace period covers every flavour: synchronize_rcu() waits for code
- * that runs with preemption, softirqs or interrupts off as for rcu_read_lock() sections.
- * kmm's atomic sections are exactly the times a thread owns its CPU.
- */
-void rcu_atomic_enter(struct kmm_thread *t)
-{
-	hold(t);
-}
-
-void rcu_atomic_exit(struct kmm_thread *t)
-{
-	drop(t);
+	if (--t->rcu_readers == 0) {
+		gp_reader_exit();
+		urcu_memb_read_unlock();
+	}
 }
 
 /* lockdep's report for an unlock of a reader section that is not open. */
@@ -375,6 +347,7 @@ void synchronize_rcu(void)
 	if (!may_wait(t, true, __FILE__, __LINE__))
 		return;
 	urcu_memb_synchronize_rcu();
+	cpu_wait_quiescent(); /* and for what runs with preemption or interrupts off */
 	gp_ended();
 }
 
@@ -429,6 +402,7 @@ static void *gp_main(void *arg)
 		}
 		pthread_mutex_unlock(&cb_lock);
 		urcu_memb_synchronize_rcu();
+		cpu_wait_quiescent();
 		gp_ended();
 		pthread_mutex_lock(&cb_lock);
 		for (unsigned int i = 0; i < KMM_MAX_CPUS; i++)
@@ -587,8 +561,10 @@ void rcu_shutdown(void)
 	bool running;
 
 	/* A test that failed inside a reader: leave it, or the barrier would wait forever. */
-	while (t->rcu_readers)
+	if (t->rcu_readers) {
+		t->rcu_readers = 1;
 		reader_exit(t);
+	}
 	t->rcu_nesting = t->rcu_bh_nesting = t->rcu_sched_nesting = 0;
 	pthread_mutex_lock(&cb_lock);
 	running = gp_running;

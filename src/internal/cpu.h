@@ -37,6 +37,7 @@ struct sim_cpu {
 	struct kmm_thread *owner; /* relaxed; for reports */
 	unsigned long irq_pending; /* bit n: line n raised, handler not yet run */
 	unsigned long softirq_pending; /* bit n: softirq n raised */
+	unsigned long owner_gen, handler_gen; /* sections ended: owned, in a handler (release) */
 	bool stop; /* under lock: the CPU's threads must exit */
 	bool threads_started; /* under lock */
 	pthread_t irq_thread, softirq_thread;
@@ -50,6 +51,12 @@ extern KMM_HIDDEN struct sim_cpu sim_cpus[KMM_MAX_CPUS];
 
 /* Number of simulated CPUs of the booted machine (1 before boot). */
 KMM_HIDDEN unsigned int cpu_count(void);
+/*
+ * Wait until every CPU that is in an atomic section now (owned by a task, or running an
+ * interrupt handler) has left it: the part of an RCU grace period that covers preemption and
+ * interrupts off. The caller owns no CPU.
+ */
+KMM_HIDDEN void cpu_wait_quiescent(void);
 
 /* Make @t the owner of a CPU: its own if free, another free one if not (tasks), else wait. */
 KMM_HIDDEN void cpu_enter(struct kmm_thread *t);

@@ -17,10 +17,6 @@ struct page;
 KMM_HIDDEN void rcu_thread_init(struct kmm_thread *t);
 KMM_HIDDEN void rcu_thread_exit(struct kmm_thread *t);
 
-/* @t (the calling thread) took its CPU, or gave it back: grace periods wait in between. */
-KMM_HIDDEN void rcu_atomic_enter(struct kmm_thread *t);
-KMM_HIDDEN void rcu_atomic_exit(struct kmm_thread *t);
-
 /*
  * The checks of CONFIG_PROVE_RCU where a thread may sleep (might_sleep: "Illegal context
  * switch in RCU[-bh|-sched] read-side critical section") and where it really blocks

@@ -44,11 +44,10 @@ struct kmm_thread {
 	bool cpu_held; /* owns its CPU (cpu.c): preempt_count != 0 || irqs_disabled, for tasks */
 	unsigned char role; /* enum thread_role */
 	/*
-	 * RCU readers open (rcu.c): rcu_read_lock, _bh and _sched depths (rcu_readers == their
-	 * sum). The thread holds liburcu's read lock while it is a reader or owns its CPU (an
-	 * atomic section, which grace periods wait for too): rcu_holds counts both.
+	 * RCU readers open (rcu.c): rcu_read_lock, _bh and _sched depths. The thread is a
+	 * liburcu reader while their sum is nonzero (rcu_readers == the sum).
 	 */
-	unsigned short rcu_nesting, rcu_bh_nesting, rcu_sched_nesting, rcu_readers, rcu_holds;
+	unsigned short rcu_nesting, rcu_bh_nesting, rcu_sched_nesting, rcu_readers;
 	unsigned int cpu;
 	int pid;
 	char comm[TASK_COMM_LEN];
