@@ -138,7 +138,10 @@ struct page *__rmqueue(struct zone *zone, unsigned int order)
 /* ---------------------------------------------------------------- zones and watermarks */
 
 /* Inlined: it is on every allocation's fast path, and the bulk path calls it too. */
-static inline __attribute__((always_inline)) enum zone_type gfp_zone(gfp_t gfp)
+/* The highest zone each combination of zone modifiers may use on this machine (boot). */
+static unsigned char zone_for_gfp[GFP_ZONEMASK + 1];
+
+static enum zone_type zone_for(gfp_t gfp)
 {
 	if (gfp & __GFP_DMA)
 		return ZONE_DMA;
@@ -149,6 +152,17 @@ static inline __attribute__((always_inline)) enum zone_type gfp_zone(gfp_t gfp)
 	if (!zone_populated(&zones[ZONE_NORMAL]) && zone_populated(&zones[ZONE_DMA32]))
 		return ZONE_DMA32;
 	return ZONE_NORMAL;
+}
+
+static void zone_table_init(void)
+{
+	for (gfp_t g = 0; g <= GFP_ZONEMASK; g++)
+		zone_for_gfp[g] = (unsigned char)zone_for(g);
+}
+
+static inline __attribute__((always_inline)) enum zone_type gfp_zone(gfp_t gfp)
+{
+	return (enum zone_type)zone_for_gfp[gfp & GFP_ZONEMASK];
 }
 
 static inline bool watermark_ok(struct zone *z, unsigned int order, enum zone_type high,
@@ -426,6 +440,7 @@ void page_alloc_init(void)
 	}
 	setup_watermarks();
 	setup_lowmem_reserve();
+	zone_table_init(); /* once the zones know their managed pages */
 }
 
 void page_alloc_exit(void)
