@@ -188,12 +188,12 @@ static inline bool watermark_ok(struct zone *z, unsigned int order, enum zone_ty
 	return false;
 }
 
-static struct page *rmqueue(struct zone *z, unsigned int order)
+static struct page *rmqueue(struct kmm_thread *t, struct zone *z, unsigned int order)
 {
 	struct page *page;
 
 	if (order <= PCP_MAX_ORDER)
-		return pcp_alloc(z, order);
+		return pcp_alloc(t, z, order);
 	pthread_mutex_lock(&z->lock);
 	page = __rmqueue(z, order);
 	pthread_mutex_unlock(&z->lock);
@@ -204,8 +204,10 @@ static struct page *rmqueue(struct zone *z, unsigned int order)
  * The zone walk. Inlined into alloc_pages_at() with constant @alloc_flags, the reserve
  * arithmetic of watermark_ok() folds away on the fast path.
  */
-static inline __attribute__((always_inline)) struct page *
-freelist_alloc(unsigned int order, enum zone_type high, unsigned int alloc_flags)
+static inline __attribute__((always_inline)) struct page *freelist_alloc(struct kmm_thread *t,
+									 unsigned int order,
+									 enum zone_type high,
+									 unsigned int alloc_flags)
 {
 	for (int i = (int)high; i >= 0; i--) {
 		struct zone *z = &zones[i];
@@ -213,7 +215,7 @@ freelist_alloc(unsigned int order, enum zone_type high, unsigned int alloc_flags
 
 		if (!zone_populated(z) || !watermark_ok(z, order, high, alloc_flags))
 			continue;
-		page = rmqueue(z, order);
+		page = rmqueue(t, z, order);
 		if (page)
 			return page;
 	}
@@ -223,7 +225,7 @@ freelist_alloc(unsigned int order, enum zone_type high, unsigned int alloc_flags
 struct page *get_page_from_freelist(unsigned int order, enum zone_type high,
 				    unsigned int alloc_flags)
 {
-	return freelist_alloc(order, high, alloc_flags);
+	return freelist_alloc(thread_current(), order, high, alloc_flags);
 }
 
 static void zone_init(enum zone_type type, unsigned long start, unsigned long end)
@@ -512,7 +514,7 @@ static struct page *alloc_pages_at(gfp_t gfp, unsigned int order, void *site)
 	if (fault_should_fail(KMM_FAIL_PAGE_ALLOC, gfp, order, PAGE_SIZE << order))
 		return NULL;
 	high = gfp_zone(gfp);
-	page = freelist_alloc(order, high, ALLOC_WMARK_LOW);
+	page = freelist_alloc(t, order, high, ALLOC_WMARK_LOW);
 	if (unlikely(!page))
 		page = alloc_slowpath(gfp, order, high);
 	if (page)
@@ -559,7 +561,7 @@ unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages, struct p
 	for (i = 0; z && i < nr_pages; i++) {
 		if (page_array[i])
 			continue;
-		page_array[i] = pcp_alloc(z, 0);
+		page_array[i] = pcp_alloc(t, z, 0);
 		if (!page_array[i])
 			break;
 		prep_new_page(page_array[i], 0, gfp, site, t);
@@ -649,15 +651,17 @@ static void clear_compound(struct page *page, unsigned int order)
 static void free_the_block(struct page *page, unsigned int order)
 {
 	struct zone *z = page_zone(page);
+	struct kmm_thread *t;
 
 	if (!free_pages_check(page, order))
 		return;
-	stats_add(&thread_current()->stats, STAT_PGFREE, 1UL << order);
+	t = thread_current();
+	stats_add(&t->stats, STAT_PGFREE, 1UL << order);
 	clear_compound(page, order);
 	page->mapping = NULL;
 	page->index = 0;
 	if (order <= PCP_MAX_ORDER && !__atomic_load_n(&alloc_waiters, __ATOMIC_SEQ_CST)) {
-		pcp_free(z, page, order);
+		pcp_free(t, z, page, order);
 		return;
 	}
 	pthread_mutex_lock(&z->lock);

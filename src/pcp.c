@@ -67,9 +67,9 @@ void pcp_drain(struct pcp_cache *pcp)
  * The calling thread's cache, made current: stale lists dropped, pending drains honoured.
  * Inlined: it is most of the fast path's bookkeeping.
  */
-static inline __attribute__((always_inline)) struct pcp_cache *my_cache(void)
+static inline __attribute__((always_inline)) struct pcp_cache *my_cache(struct kmm_thread *t)
 {
-	struct pcp_cache *pcp = &thread_current()->pcp;
+	struct pcp_cache *pcp = &t->pcp;
 	unsigned long requested = __atomic_load_n(&drain_requests, __ATOMIC_RELAXED);
 
 	if (__builtin_expect(pcp->generation != kmm_machine.generation, 0)) {
@@ -108,18 +108,18 @@ refill(struct zone *zone, struct pcp_list *l, unsigned int order)
 	return l->head != NULL;
 }
 
-struct page *pcp_alloc(struct zone *zone, unsigned int order)
+struct page *pcp_alloc(struct kmm_thread *t, struct zone *zone, unsigned int order)
 {
-	struct pcp_list *l = &my_cache()->lists[zone - zones][order];
+	struct pcp_list *l = &my_cache(t)->lists[zone - zones][order];
 
 	if (__builtin_expect(!l->head, 0) && !refill(zone, l, order))
 		return NULL;
 	return pop(l);
 }
 
-void pcp_free(struct zone *zone, struct page *page, unsigned int order)
+void pcp_free(struct kmm_thread *t, struct zone *zone, struct page *page, unsigned int order)
 {
-	struct pcp_list *l = &my_cache()->lists[zone - zones][order];
+	struct pcp_list *l = &my_cache(t)->lists[zone - zones][order];
 
 	push(l, page);
 	if ((unsigned long)l->count << order > (unsigned long)kmm_opts.pcp_high)

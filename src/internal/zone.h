@@ -158,8 +158,12 @@ KMM_HIDDEN bool warn_alloc_allowed(gfp_t gfp);
 KMM_HIDDEN void warn_alloc_reset(void);
 
 /* Thread page caches (pcp.c). */
-KMM_HIDDEN struct page *pcp_alloc(struct zone *zone, unsigned int order);
-KMM_HIDDEN void pcp_free(struct zone *zone, struct page *page, unsigned int order);
+struct kmm_thread;
+
+/* The calling thread @t's page cache: take a block of @order from it, or give one back. */
+KMM_HIDDEN struct page *pcp_alloc(struct kmm_thread *t, struct zone *zone, unsigned int order);
+KMM_HIDDEN void pcp_free(struct kmm_thread *t, struct zone *zone, struct page *page,
+			 unsigned int order);
 KMM_HIDDEN void pcp_drain(struct pcp_cache *pcp);
 
 /* Allocations currently waiting for memory; frees bypass thread caches while nonzero. */
