@@ -309,14 +309,72 @@ static long mmap_flags(struct file *file, int prot, int flags)
 	return (long)vm_flags;
 }
 
+/* Unmap [start, end): VMAs split at the edges, those inside closed. mm->lock held for writing. */
+static int unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma, *next;
+	int err = split_edges(mm, start, end);
+
+	for (vma = err ? NULL : mm->mmap; vma; vma = next) {
+		next = vma->vm_next;
+		if (vma->vm_start >= end)
+			break;
+		if (vma->vm_start < start)
+			continue;
+		vma_unlink(mm, vma);
+		vma_remove(vma);
+	}
+	return err;
+}
+
+/* Does a VMA of @mm overlap [start, end)? mm->lock held. */
+static bool overlaps(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	for (struct vm_area_struct *vma = mm->mmap; vma && vma->vm_start < end; vma = vma->vm_next)
+		if (vma->vm_end > start)
+			return true;
+	return false;
+}
+
+/*
+ * Where a mapping of @len bytes goes, as get_unmapped_area() and do_mmap() decide: a fixed
+ * address as asked (existing mappings there unmapped, or -EEXIST with MAP_FIXED_NOREPLACE);
+ * a hint where it is free; otherwise the highest hole. A negative errno when none.
+ * mm->lock held for writing.
+ */
+static long place(struct mm_struct *mm, unsigned long want, unsigned long len, int flags)
+{
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (want < mm->start || want > mm->end || len > mm->end - want)
+			return -ENOMEM;
+		if (!PAGE_ALIGNED(want))
+			return -EINVAL;
+		if (flags & MAP_FIXED_NOREPLACE)
+			return overlaps(mm, want, want + len) ? -EEXIST : (long)want;
+		return unmap_range(mm, want, want + len) ? -ENOMEM : (long)want;
+	}
+	want = PAGE_ALIGN(want);
+	if (want >= mm->start && want <= mm->end && len <= mm->end - want &&
+	    !overlaps(mm, want, want + len))
+		return (long)want;
+	want = unmapped_area(mm, len);
+	return want ? (long)want : -ENOMEM;
+}
+
 void *kmm_mmap(struct kmm_process *p, int fd, size_t len, int prot, int flags, off_t offset)
+{
+	return kmm_mmap_at(p, NULL, len, prot, flags, fd, offset);
+}
+
+void *kmm_mmap_at(struct kmm_process *p, void *hint, size_t len, int prot, int flags, int fd,
+		  off_t offset)
 {
 	struct mm_struct *mm = &p->mm;
 	struct file *file = NULL;
 	struct vm_area_struct *vma;
 	struct kmm_process *prev;
 	unsigned long addr;
-	long vm_flags;
+	long vm_flags, where;
 	int err;
 
 	might_sleep();
@@ -351,9 +409,15 @@ void *kmm_mmap(struct kmm_process *p, int fd, size_t len, int prot, int flags, o
 	err = -EAGAIN;
 	if ((vm_flags & VM_LOCKED) && !cred_mlock_ok(p, locked_pages(mm), len >> PAGE_SHIFT))
 		goto fail;
-	addr = unmapped_area(mm, len);
+	prev = process_enter(p); /* a MAP_FIXED mapping's predecessors are closed */
+	where = place(mm, (unsigned long)hint, len, flags);
+	process_leave(prev);
+	err = (int)where;
+	if (where < 0)
+		goto fail;
+	addr = (unsigned long)where;
 	err = -ENOMEM;
-	vma = addr ? vma_alloc(mm, addr, addr + len) : NULL;
+	vma = vma_alloc(mm, addr, addr + len);
 	if (!vma)
 		goto fail;
 	vma->vm_flags = (vm_flags_t)vm_flags;
@@ -388,7 +452,6 @@ int kmm_munmap(struct kmm_process *p, void *addr, size_t len)
 {
 	unsigned long start = (unsigned long)addr, end;
 	struct mm_struct *mm = &p->mm;
-	struct vm_area_struct *vma, *next;
 	struct kmm_process *prev;
 	int err;
 
@@ -400,16 +463,7 @@ int kmm_munmap(struct kmm_process *p, void *addr, size_t len)
 	end = start + len;
 	prev = process_enter(p);
 	pthread_rwlock_wrlock(&mm->lock);
-	err = split_edges(mm, start, end);
-	for (vma = err ? NULL : mm->mmap; vma; vma = next) {
-		next = vma->vm_next;
-		if (vma->vm_start >= end)
-			break;
-		if (vma->vm_start < start)
-			continue;
-		vma_unlink(mm, vma);
-		vma_remove(vma);
-	}
+	err = unmap_range(mm, start, end);
 	pthread_rwlock_unlock(&mm->lock);
 	process_leave(prev);
 	return err;
@@ -508,9 +562,10 @@ static int vma_grow(struct mm_struct *mm, struct vm_area_struct *vma, unsigned l
  * the kernel's move does. Returns the new address or 0 (no room, no memory).
  */
 static unsigned long vma_move(struct mm_struct *mm, struct vm_area_struct *vma,
-			      unsigned long new_len)
+			      unsigned long new_len, unsigned long to)
 {
-	unsigned long to = unmapped_area(mm, new_len);
+	if (!to)
+		to = unmapped_area(mm, new_len);
 	struct vm_area_struct *moved = to ? vma_alloc(mm, to, to + new_len) : NULL;
 
 	if (!moved)
@@ -578,13 +633,66 @@ void *kmm_mremap(struct kmm_process *p, void *addr, size_t old_len, size_t new_l
 		else if (!(flags & MREMAP_MAYMOVE))
 			err = -ENOMEM;
 		else if (!(err = split_edges(mm, start, start + old_len)))
-			start = vma_move(mm, vma_lookup(mm, start), new_len);
+			start = vma_move(mm, vma_lookup(mm, start), new_len, 0);
 		if (!err && !start)
 			err = -ENOMEM;
 	}
 	pthread_rwlock_unlock(&mm->lock);
 	process_leave(prev);
 	return err ? mmap_error(err) : (void *)start;
+}
+
+/* The checks mremap_to() makes of a fixed destination: 0 or a negative errno. */
+static int fixed_target_ok(struct mm_struct *mm, unsigned long old, size_t old_len,
+			   unsigned long to, size_t new_len, int flags)
+{
+	if (!(flags & MREMAP_MAYMOVE) || !PAGE_ALIGNED(to))
+		return -EINVAL;
+	if (to < mm->start || to > mm->end || new_len > mm->end - to)
+		return -EINVAL;
+	if (to < old + old_len && old < to + new_len) /* the two ranges overlap */
+		return -EINVAL;
+	return 0;
+}
+
+void *kmm_mremap_to(struct kmm_process *p, void *addr, size_t old_len, size_t new_len, int flags,
+		    void *new_addr)
+{
+	unsigned long start = (unsigned long)addr, to = (unsigned long)new_addr;
+	struct mm_struct *mm = &p->mm;
+	struct vm_area_struct *vma;
+	struct kmm_process *prev;
+	int err;
+
+	if (!(flags & MREMAP_FIXED))
+		return kmm_mremap(p, addr, old_len, new_len, flags);
+	old_len = PAGE_ALIGN(old_len);
+	new_len = PAGE_ALIGN(new_len);
+	if (!PAGE_ALIGNED(start) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) || !new_len)
+		return mmap_error(-EINVAL);
+	err = fixed_target_ok(mm, start, old_len, to, new_len, flags);
+	if (err)
+		return mmap_error(err);
+	prev = process_enter(p);
+	pthread_rwlock_wrlock(&mm->lock);
+	err = unmap_range(mm, to, to + new_len); /* whatever was there goes first */
+	if (!err && new_len < old_len)
+		err = unmap_range(mm, start + new_len, start + old_len);
+	if (!err) {
+		size_t keep = new_len < old_len ? new_len : old_len;
+
+		vma = vma_lookup(mm, start);
+		if (!vma || keep > vma->vm_end - start)
+			err = -EFAULT;
+		else if (new_len > old_len && (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)))
+			err = -EFAULT;
+		else if (!(err = split_edges(mm, start, start + keep)) &&
+			 !vma_move(mm, vma_lookup(mm, start), new_len, to))
+			err = -ENOMEM;
+	}
+	pthread_rwlock_unlock(&mm->lock);
+	process_leave(prev);
+	return err ? mmap_error(err) : (void *)to;
 }
 
 /* The kernel pads the fixed fields to this width, then a space, then a mapping's name. */

@@ -127,6 +127,8 @@ static const char *errname(void *p)
 		return "EAGAIN";
 	case EPERM:
 		return "EPERM";
+	case EEXIST:
+		return "EEXIST";
 	default:
 		return "other";
 	}
@@ -240,6 +242,52 @@ static void *map_counting(FILE *out, const char *what, int fd, size_t len, int f
 		shadow_faults(fd, info) - before);
 	u_munmap(info, 4096);
 	return map;
+}
+
+static const char *yes(int cond)
+{
+	return cond ? "yes" : "no";
+}
+
+/* Mappings at addresses the program chooses: MAP_FIXED, MAP_FIXED_NOREPLACE, hints, mremap. */
+int fbmem_placement(const char *dev, FILE *out)
+{
+	int anon = MAP_PRIVATE | MAP_ANONYMOUS, rw = PROT_READ | PROT_WRITE, fd, err = 0;
+	char *r, *v, *vram, *h, *t, *m;
+
+	fd = u_open(dev, O_RDWR);
+	r = u_mmap(3 * 4096, rw, anon, -1, 0);
+	vram = u_mmap(4096, PROT_READ, MAP_SHARED, fd, 0);
+	if (fd < 0 || r == MAP_FAILED || vram == MAP_FAILED)
+		return fail(out, "open or mmap");
+	r[0] = 'a';
+	r[4096] = 'b';
+	r[2 * 4096] = 'c';
+	v = u_mmap_at(r + 4096, 4096, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0);
+	fprintf(out,
+		"fbmem: MAP_FIXED of the VRAM over the middle of 3 pages: at the address asked %s, "
+		"shows the VRAM %s, the outer pages keep %c and %c\n",
+		yes(v == r + 4096), yes(v != MAP_FAILED && v[100] == vram[100]), r[0], r[2 * 4096]);
+	err |= expect(out, "MAP_FIXED_NOREPLACE over a mapping",
+		      u_mmap_at(r, 4096, rw, anon | MAP_FIXED_NOREPLACE, -1, 0), "EEXIST");
+	err |= expect(out, "MAP_FIXED at an address off a page",
+		      u_mmap_at(r + 1, 4096, rw, anon | MAP_FIXED, -1, 0), "EINVAL");
+	u_munmap(r, 4096);
+	h = u_mmap_at(r, 4096, rw, anon, -1, 0);
+	fprintf(out, "fbmem: a hint on free space is taken: %s\n", yes(h == r));
+	t = u_mmap(4096, rw, anon, -1, 0);
+	m = u_mremap_to(r + 2 * 4096, 4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, t);
+	fprintf(out,
+		"fbmem: mremap with MREMAP_FIXED onto another mapping: moved there %s, "
+		"carrying %c\n",
+		yes(m == t), m == t ? m[0] : '-');
+	err |= expect(out, "MREMAP_FIXED without MREMAP_MAYMOVE",
+		      u_mremap_to(h, 4096, 4096, MREMAP_FIXED, r + 2 * 4096), "EINVAL");
+	u_munmap(h, 3 * 4096);
+	u_munmap(t, 4096);
+	u_munmap(vram, 4096);
+	u_close(fd);
+	return err;
 }
 
 /*
@@ -390,6 +438,7 @@ int main(void)
 	int err = fbmem_draw("/dev/" FBMEM_NAME, stdout);
 
 	err |= fbmem_errors("/dev/" FBMEM_NAME, stdout);
+	err |= fbmem_placement("/dev/" FBMEM_NAME, stdout);
 	err |= fbmem_private("/dev/" FBMEM_NAME, stdout);
 	err |= fbmem_fork("/dev/" FBMEM_NAME, stdout);
 	err |= fbmem_locked("/dev/" FBMEM_NAME, stdout);

@@ -25,6 +25,13 @@ int fbmem_draw(const char *dev, FILE *out);
 int fbmem_errors(const char *dev, FILE *out);
 
 /*
+ * Map at addresses of the program's choosing (MAP_FIXED over a mapping, MAP_FIXED_NOREPLACE,
+ * an unaligned fixed address, a hint, mremap with MREMAP_FIXED) and print what each did.
+ * Returns 0 when every errno is the kernel's.
+ */
+int fbmem_placement(const char *dev, FILE *out);
+
+/*
  * Map the VRAM and the shadow privately and writably, write, and print what the mappings, the
  * VRAM and read() of the shadow show: copy on write. Returns 0 unless a call failed.
  */

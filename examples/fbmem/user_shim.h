@@ -78,6 +78,28 @@ static inline int u_munmap(void *addr, size_t len)
 	return (int)shim_result(kmm_munmap(shim_process, addr, len));
 }
 
+static inline void *u_mmap_at(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
+{
+	void *p = kmm_mmap_at(shim_process, addr, len, prot, flags, fd, offset);
+
+	if (kmm_mmap_err(p)) {
+		errno = -kmm_mmap_err(p);
+		return MAP_FAILED;
+	}
+	return p;
+}
+
+static inline void *u_mremap_to(void *addr, size_t old_len, size_t new_len, int flags, void *to)
+{
+	void *p = kmm_mremap_to(shim_process, addr, old_len, new_len, flags, to);
+
+	if (kmm_mmap_err(p)) {
+		errno = -kmm_mmap_err(p);
+		return MAP_FAILED;
+	}
+	return p;
+}
+
 static inline int u_setrlimit(int resource, const struct rlimit *rlim)
 {
 	return (int)shim_result(kmm_setrlimit(shim_process, resource, rlim));
@@ -188,6 +210,16 @@ static inline int u_munmap(void *addr, size_t len)
 static inline void *u_mremap(void *addr, size_t old_len, size_t new_len, int flags)
 {
 	return mremap(addr, old_len, new_len, flags);
+}
+
+static inline void *u_mmap_at(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
+{
+	return mmap(addr, len, prot, flags, fd, offset);
+}
+
+static inline void *u_mremap_to(void *addr, size_t old_len, size_t new_len, int flags, void *to)
+{
+	return mremap(addr, old_len, new_len, flags, to);
 }
 
 static inline int u_setrlimit(int resource, const struct rlimit *rlim)

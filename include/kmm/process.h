@@ -225,7 +225,8 @@ int kmm_mprotect(struct kmm_process *p, void *addr, size_t len, int prot);
  * @addr: page-aligned, inside a VMA
  * @old_len: bytes of that VMA from @addr
  * @new_len: the length wanted
- * @flags: 0 or MREMAP_MAYMOVE (a moved VMA is opened anew and the old one closed)
+ * @flags: 0 or MREMAP_MAYMOVE (a moved VMA is opened anew and the old one closed); for
+ *         MREMAP_FIXED see kmm_mremap_to()
  *
  * Return: the mapping's address, or a negative errno as a pointer: -EFAULT (growing a
  * VM_DONTEXPAND or VM_PFNMAP mapping, or no VMA at @addr), -EINVAL (MREMAP_FIXED, bad
@@ -298,6 +299,36 @@ int kmm_setrlimit(struct kmm_process *p, int resource, const struct rlimit *rlim
  * Return: 0 or -EINVAL.
  */
 int kmm_getrlimit(struct kmm_process *p, int resource, struct rlimit *rlim);
+
+/**
+ * kmm_mmap_at - kmm_mmap() with an address, as mmap(2) takes one
+ * @p: the process
+ * @addr: with MAP_FIXED, where the mapping must go (page-aligned; whatever is mapped there is
+ *        unmapped first); with MAP_FIXED_NOREPLACE, the same unless something is mapped
+ *        there (-EEXIST); otherwise a hint, taken when the range is free
+ * @len, @prot, @flags, @fd, @offset: as kmm_mmap()
+ *
+ * Context: process context, may sleep.
+ * Return: the user address, or a negative errno as a pointer: kmm_mmap()'s, -EEXIST, and
+ * -EINVAL for an unaligned fixed address, -ENOMEM for one outside the window.
+ */
+void *kmm_mmap_at(struct kmm_process *p, void *addr, size_t len, int prot, int flags, int fd,
+		  off_t offset);
+
+/**
+ * kmm_mremap_to - kmm_mremap() with MREMAP_FIXED: move to @new_addr
+ * @p: the process
+ * @addr, @old_len, @new_len: as kmm_mremap()
+ * @flags: MREMAP_MAYMOVE | MREMAP_FIXED (without MREMAP_FIXED this is kmm_mremap())
+ * @new_addr: page-aligned destination; whatever is mapped there is unmapped first
+ *
+ * Context: process context, may sleep.
+ * Return: @new_addr, or a negative errno as a pointer: -EINVAL (no MREMAP_MAYMOVE, an
+ * unaligned or out-of-window destination, or one overlapping the source), -EFAULT (no VMA at
+ * @addr, or growing a VM_DONTEXPAND or VM_PFNMAP mapping), -ENOMEM.
+ */
+void *kmm_mremap_to(struct kmm_process *p, void *addr, size_t old_len, size_t new_len, int flags,
+		    void *new_addr);
 
 /* A thread's recovery point for signals its user accesses raise. */
 struct kmm_user_catch {

@@ -523,6 +523,54 @@ static void a_write_to_a_private_mapping_copies_the_page(void **state)
 	assert_int_equal(nr_free_pages(), free_before); /* the copies went back */
 }
 
+static void fixed_addresses_replace_refuse_or_hint_as_mmap_does(void **state)
+{
+	struct kmm_process *p = kmm_process_create("prog");
+	int anon = MAP_PRIVATE | MAP_ANONYMOUS, rw = PROT_READ | PROT_WRITE;
+	int fd = kmm_open(p, "/dev/tdev", O_RDWR);
+	char *r = kmm_mmap(p, -1, 3 * PAGE_SIZE, rw, anon, 0), *v, *m;
+
+	r[PAGE_SIZE] = 1;
+	/* MAP_FIXED replaces what is there: the device's page in the middle, a split around it */
+	v = kmm_mmap_at(p, r + PAGE_SIZE, PAGE_SIZE, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0);
+	assert_ptr_equal(v, r + PAGE_SIZE);
+	assert_int_equal(vm_opens, 0);
+	assert_int_equal(v[0], ((char *)page_address(ram))[0]);
+	assert_int_equal(
+		kmm_mmap_err(kmm_mmap_at(p, r, PAGE_SIZE, rw, anon | MAP_FIXED_NOREPLACE, -1, 0)),
+		-EEXIST);
+	assert_int_equal(
+		kmm_mmap_err(kmm_mmap_at(p, r + 1, PAGE_SIZE, rw, anon | MAP_FIXED, -1, 0)),
+		-EINVAL);
+	assert_int_equal(kmm_mmap_err(kmm_mmap_at(p, (void *)(kmm_process_user_base(p) - PAGE_SIZE),
+						  PAGE_SIZE, rw, anon | MAP_FIXED, -1, 0)),
+			 -ENOMEM);
+	/* a hint is taken when free, ignored when not */
+	assert_int_equal(kmm_munmap(p, r, PAGE_SIZE), 0);
+	assert_ptr_equal(kmm_mmap_at(p, r, PAGE_SIZE, rw, anon, -1, 0), r);
+	m = kmm_mmap_at(p, r, PAGE_SIZE, rw, anon, -1, 0);
+	assert_int_equal(kmm_mmap_err(m), 0);
+	assert_ptr_not_equal(m, r);
+	/* MREMAP_FIXED moves onto the destination, replacing it; it needs MREMAP_MAYMOVE and no
+	 * overlap, and a driver's mapping moves with its vm_ops (open, then close) */
+	m[0] = 9;
+	assert_int_equal(kmm_mmap_err(kmm_mremap_to(p, m, PAGE_SIZE, PAGE_SIZE, MREMAP_FIXED, r)),
+			 -EINVAL);
+	assert_int_equal(kmm_mmap_err(kmm_mremap_to(p, r, 2 * PAGE_SIZE, PAGE_SIZE,
+						    MREMAP_MAYMOVE | MREMAP_FIXED, r + PAGE_SIZE)),
+			 -EINVAL);
+	assert_ptr_equal(kmm_mremap_to(p, m, PAGE_SIZE, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED,
+				       r + 2 * PAGE_SIZE),
+			 r + 2 * PAGE_SIZE);
+	assert_int_equal(r[2 * PAGE_SIZE], 9);
+	assert_null(vma_lookup(kmm_process_mm(p), (unsigned long)m));
+	assert_ptr_equal(
+		kmm_mremap_to(p, v, PAGE_SIZE, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, m), m);
+	assert_int_equal(vm_opens, 1);
+	assert_int_equal(vm_closes, 1);
+	kmm_process_destroy(p);
+}
+
 static void shutdown_tears_down_live_processes(void **state)
 {
 	struct kmm_process *p = kmm_process_create("prog");
@@ -550,6 +598,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_write_to_a_private_mapping_copies_the_page, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(fixed_addresses_replace_refuse_or_hint_as_mmap_does,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			locked_mappings_count_against_rlimit_memlock_without_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -86,6 +86,7 @@ int main(void)
 		return 2;
 	err = fbmem_draw(dev, stdout);
 	err |= fbmem_errors(dev, stdout);
+	err |= fbmem_placement(dev, stdout);
 	err |= fbmem_private(dev, stdout);
 	err |= fbmem_fork(dev, stdout);
 	err |= fbmem_locked(dev, stdout);
