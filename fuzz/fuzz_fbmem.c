@@ -153,6 +153,40 @@ static void do_read(const uint8_t *op)
 		kmm_read(proc, fd, to, (size_t)op[2] * 37);
 }
 
+/* A fixed-address mapping or move onto another mapping's range (both may be partly replaced). */
+static void do_fixed(const uint8_t *op)
+{
+	struct map *m = &maps[op[1] % MAPS], *at = &maps[op[2] % MAPS];
+	size_t len = (size_t)(op[3] % 8 + 1) * PAGE;
+	char *to;
+	void *p;
+
+	if (!at->addr)
+		return;
+	to = at->addr + (op[3] >> 3) % (at->len / PAGE) * PAGE;
+	if (op[2] & 0x80) {
+		if (m->addr && m != at) {
+			p = kmm_mremap_to(proc, m->addr, m->len, len, MREMAP_MAYMOVE | MREMAP_FIXED,
+					  to);
+			if (!kmm_mmap_err(p)) {
+				m->addr = p;
+				m->len = len;
+			}
+		}
+		return;
+	}
+	p = kmm_mmap_at(proc, to, len, prots[op[3] % 4],
+			(op[1] & 1 ? MAP_FIXED : MAP_FIXED_NOREPLACE) |
+				(op[1] & 2 ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS),
+			fds[op[1] % FDS], (off_t)(op[3] % 60) * (off_t)PAGE);
+	if (!kmm_mmap_err(p) && m != at) {
+		if (m->addr)
+			kmm_munmap(proc, m->addr, m->len);
+		m->addr = p;
+		m->len = len;
+	}
+}
+
 /* Fork; the child reads or writes one page of a mapping at the parent's offset, and exits. */
 static void do_fork(const uint8_t *op)
 {
@@ -187,7 +221,7 @@ static void do_drop_root(const uint8_t *op)
 
 static void (*const ops[])(const uint8_t *) = {
 	do_open,  do_mmap,  do_mmap, do_munmap,	   do_mremap, do_mprotect,
-	do_touch, do_touch, do_read, do_drop_root, do_fork,
+	do_touch, do_touch, do_read, do_drop_root, do_fork,   do_fixed,
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
