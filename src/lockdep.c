@@ -238,6 +238,32 @@ void lockdep_add_held_locks(struct kmm_thread *t)
 	}
 }
 
+void lockdep_finish_report(struct kmm_thread *t)
+{
+	lockdep_add_held_locks(t);
+	report_add("%s", "");
+	report_add("stack backtrace:");
+	report_add_task();
+	report_add_stack();
+	report_finish();
+}
+
+void lockdep_report_bad_unlock(struct kmm_thread *t, const char *lock, void *ip)
+{
+	char at[128];
+
+	lockdep_format_ip(at, sizeof(at), ip);
+	report_start("bad_unlock_balance", "WARNING: bad unlock balance detected!");
+	report_add("kmm Not tainted");
+	report_add("-------------------------------------");
+	report_add("%s/%d is trying to release lock (%s) at:", t->comm, t->pid, lock);
+	report_add("%s", at);
+	report_add("but there are no more locks to release!");
+	report_add("%s", "");
+	report_add("other info that might help us debug this:");
+	lockdep_finish_report(t);
+}
+
 /* The two paragraphs both lock reports open with: the lock wanted, then the one held. */
 static void add_wanted_and_held(const struct kmm_thread *t, const struct held_lock *prev,
 				const struct lockdep_map *map, void *ip)
@@ -300,12 +326,7 @@ static void report_cycle(struct kmm_thread *t, const struct held_lock *prev,
 	report_add("%s", "");
 	report_add(" *** DEADLOCK ***");
 	report_add("%s", "");
-	lockdep_add_held_locks(t);
-	report_add("%s", "");
-	report_add("stack backtrace:");
-	report_add_task();
-	report_add_stack();
-	report_finish();
+	lockdep_finish_report(t);
 }
 
 /* @t holds @prev and takes another lock of the same class: report it, lockdep's way. */
@@ -334,12 +355,7 @@ static void report_recursive(struct kmm_thread *t, const struct held_lock *prev,
 	report_add("%s", "");
 	report_add(" May be due to missing lock nesting notation");
 	report_add("%s", "");
-	lockdep_add_held_locks(t);
-	report_add("%s", "");
-	report_add("stack backtrace:");
-	report_add_task();
-	report_add_stack();
-	report_finish();
+	lockdep_finish_report(t);
 	pthread_mutex_unlock(&graph_lock);
 }
 
@@ -391,12 +407,7 @@ static void report_inconsistent(struct kmm_thread *t, unsigned int cls, int old,
 	report_add("%s", "");
 	report_add(" *** DEADLOCK ***");
 	report_add("%s", "");
-	lockdep_add_held_locks(t);
-	report_add("%s", "");
-	report_add("stack backtrace:");
-	report_add_task();
-	report_add_stack();
-	report_finish();
+	lockdep_finish_report(t);
 }
 
 /* Record the contexts @cls is taken in; report a spinning class used both in and outside

@@ -81,24 +81,7 @@ int mutex_trylock(struct mutex *lock)
 
 static void report_bad_unlock(struct mutex *lock, void *ip)
 {
-	struct kmm_thread *t = thread_current();
-	char at[128];
-
-	lockdep_format_ip(at, sizeof(at), ip);
-	report_start("bad_unlock_balance", "WARNING: bad unlock balance detected!");
-	report_add("kmm Not tainted");
-	report_add("-------------------------------------");
-	report_add("%s/%d is trying to release lock (%s) at:", t->comm, t->pid, lock->dep_map.name);
-	report_add("%s", at);
-	report_add("but there are no more locks to release!");
-	report_add("%s", "");
-	report_add("other info that might help us debug this:");
-	lockdep_add_held_locks(t);
-	report_add("%s", "");
-	report_add("stack backtrace:");
-	report_add_task();
-	report_add_stack();
-	report_finish();
+	lockdep_report_bad_unlock(thread_current(), lock->dep_map.name, ip);
 }
 
 static void report_wrong_owner(struct mutex *lock)

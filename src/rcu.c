@@ -133,28 +133,6 @@ static void reader_exit(struct kmm_thread *t)
 	}
 }
 
-/* lockdep's report for an unlock of a reader section that is not open. */
-static void report_bad_unlock(struct kmm_thread *t, const char *lock, void *ip)
-{
-	char at[128];
-
-	lockdep_format_ip(at, sizeof(at), ip);
-	report_start("bad_unlock_balance", "WARNING: bad unlock balance detected!");
-	report_add("kmm Not tainted");
-	report_add("-------------------------------------");
-	report_add("%s/%d is trying to release lock (%s) at:", t->comm, t->pid, lock);
-	report_add("%s", at);
-	report_add("but there are no more locks to release!");
-	report_add("%s", "");
-	report_add("other info that might help us debug this:");
-	lockdep_add_held_locks(t);
-	report_add("%s", "");
-	report_add("stack backtrace:");
-	report_add_task();
-	report_add_stack();
-	report_finish();
-}
-
 void rcu_read_lock(void)
 {
 	struct kmm_thread *t = thread_current();
@@ -169,7 +147,7 @@ void rcu_read_lock(void)
 static bool reader_leave(struct kmm_thread *t, unsigned short *nesting, const char *lock, void *ip)
 {
 	if (__builtin_expect(!*nesting, 0)) {
-		report_bad_unlock(t, lock, ip);
+		lockdep_report_bad_unlock(t, lock, ip);
 		return false;
 	}
 	(*nesting)--;
@@ -278,12 +256,7 @@ void lockdep_rcu_suspicious(const char *file, const int line, const char *s)
 		report_add("RCU readers open: rcu_read_lock %u, rcu_read_lock_bh %u, "
 			   "rcu_read_lock_sched %u",
 			   t->rcu_nesting, t->rcu_bh_nesting, t->rcu_sched_nesting);
-	lockdep_add_held_locks(t);
-	report_add("%s", "");
-	report_add("stack backtrace:");
-	report_add_task();
-	report_add_stack();
-	report_finish();
+	lockdep_finish_report(t);
 }
 
 void rcu_sleep_check(struct kmm_thread *t, const char *file, int line)
