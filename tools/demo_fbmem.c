@@ -15,6 +15,7 @@
 #include <kmm/vmalloc.h>
 
 #include "commands.h"
+#include "view_text.h"
 #include "draw.h"
 #include "fbmem_board.h"
 
@@ -25,14 +26,10 @@ extern struct kmm_process *shim_process;
 /* Print the lines of a /proc view that mention @needle (and its header line if @header). */
 static void print_matching(void (*show)(FILE *), const char *needle, const char *title, bool header)
 {
-	char *text = NULL, *line, *save = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
+	char *text = view_text(show), *line, *save = NULL;
 
-	if (!mem)
+	if (!text)
 		return;
-	show(mem);
-	fclose(mem);
 	printf("%s\n", title);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (strstr(line, needle) || (header && line == text))

@@ -19,6 +19,7 @@
 #include <kmm/vmalloc.h>
 
 #include "commands.h"
+#include "view_text.h"
 #include "ringdma.h"
 #include "ringdma_dev.h"
 
@@ -26,14 +27,10 @@
 
 static void print_lines(void (*show)(FILE *), const char *needle, const char *title)
 {
-	char *text = NULL, *line, *save = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
+	char *text = view_text(show), *line, *save = NULL;
 
-	if (!mem)
+	if (!text)
 		return;
-	show(mem);
-	fclose(mem);
 	printf("%s\n", title);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (strstr(line, needle))

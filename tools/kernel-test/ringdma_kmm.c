@@ -21,18 +21,15 @@
 #include <kmm/slab.h>
 
 #include "module_host.h"
+#include "../view_text.h"
 
 /* Print each line of @show's output that @keep accepts, after @prefix. */
 static void print_lines(void (*show)(FILE *), int (*keep)(const char *), const char *prefix)
 {
-	char *text = NULL, *line, *save = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
+	char *text = view_text(show), *line, *save = NULL;
 
-	if (!mem)
+	if (!text)
 		return;
-	show(mem);
-	fclose(mem);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (keep(line))
 			printf("%s%s\n", prefix, line + strspn(line, " "));
