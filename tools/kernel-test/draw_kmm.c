@@ -24,6 +24,7 @@
 #include "draw.h"
 #include "fbmem.h"
 #include "fbmem_board.h"
+#include "../view_text.h"
 
 extern struct kmm_process *shim_process;
 
@@ -43,14 +44,11 @@ static int print_device(const char *path)
 /* The driver's cache line of /proc/slabinfo, as the guest greps it after draw exited. */
 static void print_slabinfo_line(const char *cache)
 {
-	char *text = NULL, *line, *save = NULL;
-	size_t len = 0, n = strlen(cache);
-	FILE *mem = open_memstream(&text, &len);
+	char *text = view_text(kmm_proc_slabinfo), *line, *save = NULL;
+	size_t n = strlen(cache);
 
-	if (!mem)
+	if (!text)
 		return;
-	kmm_proc_slabinfo(mem);
-	fclose(mem);
 	printf("slabinfo: ");
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, cache, n) && line[n] == ' ') {
