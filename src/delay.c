@@ -1,32 +1,23 @@
 /*
  * delay.c - busy delays and plain sleeps.
  *
- * The busy forms poll CLOCK_MONOTONIC (they must not sleep: atomic callers use them); the
+ * The busy forms poll the host's monotonic clock (they must not sleep: atomic callers use them); the
  * sleeps nanosleep() the whole interval. Like the kernel's, the sleeps have no might_sleep():
  * they always block, so what checks them is the scheduler's own "scheduling while atomic"
  * (context_schedule()), which also resets the preempt count as the kernel's scheduler does.
  * Context: see kmm/delay.h.
  */
-#include <errno.h>
-#include <time.h>
 
 #include <kmm/delay.h>
 #include "internal/cpu.h"
+#include "internal/os.h"
 #include "internal/thread.h"
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 void ndelay(unsigned long ns)
 {
-	long long end = now_ns() + (long long)ns;
+	long long end = os_now_ns() + (long long)ns;
 
-	while (now_ns() < end)
+	while (os_now_ns() < end)
 		cpu_relax();
 }
 
@@ -40,14 +31,11 @@ void mdelay(unsigned long ms)
 	ndelay(ms * 1000000);
 }
 
+/* A task's sleep: the scheduler's check (and its CPU given up), then the host's sleep. */
 static void sleep_us(unsigned long long us)
 {
-	struct timespec ts = { .tv_sec = (time_t)(us / 1000000),
-			       .tv_nsec = (long)(us % 1000000) * 1000 };
-
 	context_schedule();
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
+	os_sleep_us((unsigned long)us);
 }
 
 void msleep(unsigned int ms)

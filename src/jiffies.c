@@ -7,37 +7,29 @@
  * clock_base and manual are set in process context; readers use relaxed atomics.
  * Context: any.
  */
-#include <time.h>
 
 #include <kmm/jiffies.h>
 #include <kmm/context.h>
 #include "internal/deferred.h"
+#include "internal/os.h"
 
 static long long clock_base_ns;
 static bool manual;
 static unsigned long manual_jiffies;
 static bool base_set;
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static unsigned long real_jiffies(void)
 {
 	if (!__atomic_load_n(&base_set, __ATOMIC_ACQUIRE))
 		jiffies_boot();
 	return INITIAL_JIFFIES +
-	       (unsigned long)((now_ns() - __atomic_load_n(&clock_base_ns, __ATOMIC_RELAXED)) /
+	       (unsigned long)((os_now_ns() - __atomic_load_n(&clock_base_ns, __ATOMIC_RELAXED)) /
 			       (1000000000LL / HZ));
 }
 
 void jiffies_boot(void)
 {
-	__atomic_store_n(&clock_base_ns, now_ns(), __ATOMIC_RELAXED);
+	__atomic_store_n(&clock_base_ns, os_now_ns(), __ATOMIC_RELAXED);
 	__atomic_store_n(&manual, false, __ATOMIC_RELAXED);
 	__atomic_store_n(&base_set, true, __ATOMIC_RELEASE);
 }
@@ -60,7 +52,7 @@ void kmm_jiffies_set_manual(bool on)
 		long long ticks = (long long)(__atomic_load_n(&manual_jiffies, __ATOMIC_RELAXED) -
 					      INITIAL_JIFFIES);
 
-		__atomic_store_n(&clock_base_ns, now_ns() - ticks * (1000000000LL / HZ),
+		__atomic_store_n(&clock_base_ns, os_now_ns() - ticks * (1000000000LL / HZ),
 				 __ATOMIC_RELAXED);
 		__atomic_store_n(&manual, false, __ATOMIC_RELEASE);
 	}

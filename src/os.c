@@ -234,3 +234,11 @@ void os_sleep_us(unsigned long us)
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
 }
+
+long long os_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}

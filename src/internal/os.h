@@ -68,6 +68,9 @@ KMM_HIDDEN void os_fault_handler_remove(void);
  * it so that returning retries the access and the process dies of the signal. Called from
  * the signal handler. */
 KMM_HIDDEN void os_fault_chain(int sig, siginfo_t *info, void *uctx);
+/* The host's monotonic clock, in nanoseconds. */
+KMM_HIDDEN long long os_now_ns(void);
+
 /* Sleep @us microseconds of host time (EINTR resumed). */
 KMM_HIDDEN void os_sleep_us(unsigned long us);
 /* Give @sig its default action back: a fault retried then ends the process with it. */
