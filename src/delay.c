@@ -1,8 +1,8 @@
 /*
  * delay.c - busy delays and plain sleeps.
  *
- * The busy forms poll the host's monotonic clock (they must not sleep: atomic callers use them); the
- * sleeps nanosleep() the whole interval. Like the kernel's, the sleeps have no might_sleep():
+ * The busy forms poll the host's monotonic clock (they must not sleep: atomic callers use
+ * them); the sleeps sleep the whole interval on the host. Like the kernel's, the sleeps have no might_sleep():
  * they always block, so what checks them is the scheduler's own "scheduling while atomic"
  * (context_schedule()), which also resets the preempt count as the kernel's scheduler does.
  * Context: see kmm/delay.h.
