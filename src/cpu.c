@@ -98,6 +98,15 @@ void cpu_kick(struct sim_cpu *c)
 	}
 }
 
+/*
+ * Count a section ended on a CPU, for cpu_wait_quiescent(). Only the section's holder writes
+ * the count (the owner, or the handler), so a store does: no read-modify-write on unlock.
+ */
+static inline void section_ended(unsigned long *gen)
+{
+	__atomic_store_n(gen, __atomic_load_n(gen, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
+}
+
 void cpu_enter(struct kmm_thread *t)
 {
 	unsigned int n = cpu_count();
@@ -127,7 +136,7 @@ void cpu_leave(struct kmm_thread *t)
 
 	t->cpu_held = false;
 	__atomic_store_n(&c->owner, NULL, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->owner_gen, 1, __ATOMIC_RELEASE);
+	section_ended(&c->owner_gen);
 	__atomic_fetch_and(&c->state, ~CPU_OWNED, __ATOMIC_SEQ_CST);
 	cpu_kick(c);
 }
@@ -183,7 +192,7 @@ void cpu_leave_irqs_on(struct kmm_thread *t)
 
 	t->cpu_held = false;
 	__atomic_store_n(&c->owner, NULL, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->owner_gen, 1, __ATOMIC_RELEASE);
+	section_ended(&c->owner_gen);
 	__atomic_fetch_and(&c->state, ~(CPU_OWNED | CPU_IRQS_OFF), __ATOMIC_SEQ_CST);
 	cpu_kick(c);
 }
@@ -201,7 +210,7 @@ bool cpu_try_handler(struct sim_cpu *c)
 
 void cpu_end_handler(struct sim_cpu *c)
 {
-	__atomic_fetch_add(&c->handler_gen, 1, __ATOMIC_RELEASE);
+	section_ended(&c->handler_gen);
 	__atomic_fetch_and(&c->state, ~CPU_HANDLER, __ATOMIC_SEQ_CST);
 	cpu_kick(c);
 }
