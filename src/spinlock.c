@@ -244,16 +244,22 @@ static void write_acquire(rwlock_t *lock, void *ip)
 	spin_until(try_write, lock);
 }
 
+/* An unlock of @lock in @mode ("read", "write") it is not held in. */
+static void report_unheld(rwlock_t *lock, const char *mode)
+{
+	report_start("rwlock", "BUG: rwlock %s unlock of a lock not %s-held on CPU#%u", mode, mode,
+		     smp_processor_id());
+	report_add(" lock: %p, .count: %d", (void *)lock,
+		   __atomic_load_n(&lock->count, __ATOMIC_RELAXED));
+	report_add_task();
+	report_add_stack();
+	report_finish();
+}
+
 static bool read_release(rwlock_t *lock)
 {
 	if (__atomic_load_n(&lock->count, __ATOMIC_RELAXED) <= 0) {
-		report_start("rwlock", "BUG: rwlock read unlock of a lock not read-held on CPU#%u",
-			     smp_processor_id());
-		report_add(" lock: %p, .count: %d", (void *)lock,
-			   __atomic_load_n(&lock->count, __ATOMIC_RELAXED));
-		report_add_task();
-		report_add_stack();
-		report_finish();
+		report_unheld(lock, "read");
 		return false;
 	}
 	__atomic_fetch_sub(&lock->count, 1, __ATOMIC_RELEASE);
@@ -263,14 +269,7 @@ static bool read_release(rwlock_t *lock)
 static bool write_release(rwlock_t *lock)
 {
 	if (__atomic_load_n(&lock->count, __ATOMIC_RELAXED) != -1) {
-		report_start("rwlock",
-			     "BUG: rwlock write unlock of a lock not write-held on CPU#%u",
-			     smp_processor_id());
-		report_add(" lock: %p, .count: %d", (void *)lock,
-			   __atomic_load_n(&lock->count, __ATOMIC_RELAXED));
-		report_add_task();
-		report_add_stack();
-		report_finish();
+		report_unheld(lock, "write");
 		return false;
 	}
 	lock_release(&lock->dep_map);
