@@ -20,7 +20,7 @@
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
 #include <kmm/report.h>
-#include "internal/zone.h"
+#include "mm/internal.h"
 
 static unsigned long boot_free;
 

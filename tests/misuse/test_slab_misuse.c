@@ -18,7 +18,7 @@
 #include <kmm/kmm.h>
 #include <kmm/slab.h>
 #include <kmm/report.h>
-#include "internal/slab.h"
+#include "mm/slab.h"
 
 static int boot_with(const char *debug, const char *options)
 {

@@ -19,7 +19,7 @@
 #include <kmm/page_alloc.h>
 #include <kmm/report.h>
 #include <kmm/vmalloc.h>
-#include "internal/vmalloc.h"
+#include "mm/vmalloc.h"
 
 static int boot(void **state)
 {
@@ -113,7 +113,7 @@ static void vmalloc_in_atomic_context_is_reported_by_might_sleep(void **state)
 	preempt_enable();
 	assert_non_null(p);
 	assert_int_equal(kmm_report_captured("might_sleep"), 1);
-	assert_int_equal(kmm_report_captured_find("src/vmalloc.c"), 1);
+	assert_int_equal(kmm_report_captured_find("src/mm/vmalloc.c"), 1);
 	vfree(p);
 }
 
@@ -166,7 +166,7 @@ static void kunmap_of_a_page_that_is_not_kmapped_is_a_bug(void **state)
 	kunmap(page);
 	kunmap(page); /* one too many */
 	assert_int_equal(kmm_report_captured("kunmap_bad"), 2);
-	assert_int_equal(kmm_report_captured_find("kernel BUG at src/highmem.c:"), 2);
+	assert_int_equal(kmm_report_captured_find("kernel BUG at src/mm/highmem.c:"), 2);
 	kunmap(low); /* low memory has nothing to undo: fine */
 	assert_int_equal(kmm_report_captured(NULL), 2);
 	/* pkmap still works. */

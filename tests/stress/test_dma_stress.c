@@ -21,7 +21,7 @@
 #include <kmm/kmm.h>
 #include <kmm/report.h>
 #include <kmm/slab.h>
-#include "internal/machine.h"
+#include "machine/machine.h"
 
 #define THREADS 3
 #define ITERS 3000

@@ -28,8 +28,8 @@
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
 #include <kmm/report.h>
-#include "internal/machine.h"
-#include "internal/zone.h"
+#include "machine/machine.h"
+#include "mm/internal.h"
 
 #define NR_THREADS 3
 #define MAX_LIVE 48 /* blocks a thread holds at once */

@@ -6,7 +6,7 @@
  * retirement, so a reader that ever touches a retired entry counts an error. At the end no
  * read went bad, every entry was freed (the cache is destroyed without a leak report) and no
  * report was made. Under TSan this is also the check that the grace period orders the
- * readers' last accesses before the frees (see src/rcu.c).
+ * readers' last accesses before the frees (see src/kernel/rcu/rcu.c).
  *
  * Seeded: the seed is printed; KMM_STRESS_SEED=N repeats a run's choices (thread interleaving
  * stays the host's).

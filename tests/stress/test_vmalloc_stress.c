@@ -21,7 +21,7 @@
 #include <kmm/proc.h>
 #include <kmm/report.h>
 #include <kmm/vmalloc.h>
-#include "internal/vmalloc.h"
+#include "mm/vmalloc.h"
 
 #define THREADS 4
 #define SLOTS 64

@@ -17,8 +17,8 @@
 #include <kmm/barrier.h>
 #include <kmm/tasklet.h>
 #include <kmm/delay.h>
-#include "internal/thread.h"
-#include "internal/cpu.h"
+#include "machine/thread.h"
+#include "machine/cpu.h"
 
 #define LOOPS 20000
 #define THREADS 6

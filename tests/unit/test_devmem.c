@@ -16,7 +16,7 @@
 #include <kmm/kmm.h>
 #include <kmm/page.h>
 #include <kmm/proc.h>
-#include "internal/physmem.h"
+#include "machine/physmem.h"
 
 #define VRAM_PHYS 0xE0000000ULL
 #define VRAM_SIZE (4UL << 20)

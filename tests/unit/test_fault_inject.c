@@ -16,7 +16,7 @@
 
 #include <kmm/fault_inject.h>
 #include <kmm/report.h>
-#include "internal/fault_inject.h"
+#include "lib/fault_inject.h"
 
 #define PAGE 4096
 

@@ -28,7 +28,7 @@
 #include <kmm/shrinker.h>
 #include <kmm/vmalloc.h>
 #include "common/kmm_test.h"
-#include "internal/zone.h"
+#include "mm/internal.h"
 
 #define MAX_HELD 8192
 #define TAKE_ALL (GFP_NOWAIT | __GFP_NOFAIL | __GFP_NOWARN)

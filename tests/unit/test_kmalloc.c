@@ -17,7 +17,7 @@
 #include <kmm/page_alloc.h>
 #include <kmm/report.h>
 #include <kmm/fault_inject.h>
-#include "internal/zone.h"
+#include "mm/internal.h"
 
 static int boot(void **state)
 {

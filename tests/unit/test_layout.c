@@ -18,9 +18,9 @@
 #include <kmm/kmm.h>
 #include <kmm/layout.h>
 #include <kmm/page_alloc.h>
-#include "internal/cpu.h"
-#include "internal/profile.h"
-#include "internal/zone.h"
+#include "machine/cpu.h"
+#include "arch/profile.h"
+#include "mm/internal.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)

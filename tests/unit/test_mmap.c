@@ -21,7 +21,7 @@
 #include <kmm/mm_user.h>
 #include <kmm/page_alloc.h>
 #include <kmm/process.h>
-#include "internal/process.h"
+#include "user/process.h"
 
 #define DEV_PHYS 0xe0000000ULL
 #define DEV_PAGES 4

@@ -21,8 +21,8 @@
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
 #include <kmm/report.h>
-#include "internal/machine.h"
-#include "internal/zone.h"
+#include "machine/machine.h"
+#include "mm/internal.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)

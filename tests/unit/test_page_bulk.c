@@ -14,7 +14,7 @@
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
 #include <kmm/report.h>
-#include "internal/stats.h"
+#include "machine/stats.h"
 
 #define NR 300
 

@@ -21,7 +21,7 @@
 #include <kmm/page_alloc.h>
 #include <kmm/proc.h>
 #include <kmm/vmalloc.h>
-#include "internal/zone.h"
+#include "mm/internal.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)

@@ -22,7 +22,7 @@
 #include <kmm/fs.h>
 #include <kmm/mm_user.h>
 #include <kmm/process.h>
-#include "internal/process.h"
+#include "user/process.h"
 
 static int releases, refuse_open;
 static void *seen_private;

@@ -22,7 +22,7 @@
 #include <kmm/process.h>
 #include <kmm/slab.h>
 #include <kmm/vmalloc.h>
-#include "internal/process.h"
+#include "user/process.h"
 
 static int (*mmap_body)(struct vm_area_struct *vma);
 static struct page *pages[2];

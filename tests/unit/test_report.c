@@ -16,7 +16,7 @@
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
 #include <kmm/report.h>
-#include "internal/report.h"
+#include "machine/report.h"
 
 static int boot(void **state)
 {

@@ -24,8 +24,8 @@
 #include <kmm/fault_inject.h>
 #include <kmm/context.h>
 #include <kmm/shrinker.h>
-#include "internal/slab.h"
-#include "internal/zone.h"
+#include "mm/slab.h"
+#include "mm/internal.h"
 
 static int boot_cpus(unsigned int cpus)
 {

@@ -12,7 +12,7 @@
 
 #include <kmm/kmm.h>
 #include <kmm/page_alloc.h>
-#include "internal/stats.h"
+#include "machine/stats.h"
 
 static int boot(void **state)
 {

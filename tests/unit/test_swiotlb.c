@@ -29,7 +29,7 @@
 #include <kmm/report.h>
 #include <kmm/scatterlist.h>
 #include <kmm/slab.h>
-#include "internal/machine.h"
+#include "machine/machine.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)

@@ -21,7 +21,7 @@
 #include <kmm/slab.h>
 #include <kmm/uaccess.h>
 #include <kmm/vmalloc.h>
-#include "internal/process.h"
+#include "user/process.h"
 
 static struct kmm_process *proc, *prev;
 static char *user; /* three pages: rw, rw, then a hole */

@@ -21,7 +21,7 @@
 #include <kmm/report.h>
 #include <kmm/slab.h>
 #include <kmm/vmalloc.h>
-#include "internal/vmalloc.h"
+#include "mm/vmalloc.h"
 
 #define GiB (1ULL << 30)
 

@@ -1,0 +1,269 @@
+/*
+ * machine.c - booting and shutting down the simulated machine.
+ *
+ * Boot order: options, profile and layout, the kernel window (a PROT_NONE reservation at the
+ * profile's real addresses when the host allows), RAM (one sparse memfd), the linear map of
+ * low memory into the window, kmm's private view of all RAM, mem_map, the swiotlb pool (set
+ * aside for good, as memblock would), the zones and their free lists, the physical resource
+ * map. Boot and shutdown are process-context calls made
+ * while no other thread is inside kmm.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kmm/kmm.h>
+#include "kernel/dma/dma.h"
+#include "machine/machine.h"
+#include "machine/options.h"
+#include "machine/physmem.h"
+#include "user/process.h"
+#include "arch/profile.h"
+#include "machine/report.h"
+#include "machine/stats.h"
+#include "mm/internal.h"
+#include "lib/fault_inject.h"
+#include "machine/fault.h"
+#include "mm/highmem.h"
+#include "mm/vmalloc.h"
+#include "mm/slab.h"
+#include <kmm/page_alloc.h>
+
+#define DEFAULT_PROFILE "x86_32"
+#define DEFAULT_MEM (1ULL << 30)
+#define DEFAULT_CPUS 2
+#define MAX_CPUS 32
+#define MEM_GRANULE (4ULL << 20)
+/* A moved window keeps MAX_PAGE_ORDER blocks naturally aligned in virtual addresses too. */
+#define WINDOW_ALIGN (PAGE_SIZE << MAX_PAGE_ORDER)
+
+struct kmm_layout kmm_layout;
+struct kmm_machine kmm_machine;
+
+struct boot_settings {
+	const struct profile *profile;
+	unsigned long long mem;
+	unsigned int cpus;
+	const char *options;
+};
+
+static const char *pick(const char *from_code, const char *env)
+{
+	const char *v = from_code ? from_code : getenv(env);
+
+	return v && *v ? v : NULL;
+}
+
+static int read_settings(const struct kmm_config *cfg, struct boot_settings *s)
+{
+	struct kmm_config none = { 0 };
+	const char *profile, *mem, *cpus;
+
+	if (!cfg)
+		cfg = &none;
+	profile = pick(cfg->profile, "KMM_PROFILE");
+	s->profile = profile_find(profile ? profile : DEFAULT_PROFILE);
+	if (!s->profile)
+		return -EINVAL;
+
+	s->mem = cfg->mem_bytes;
+	mem = getenv("KMM_MEM");
+	if (!s->mem && mem && *mem && kmm_parse_size(mem, &s->mem))
+		return -EINVAL;
+	if (!s->mem)
+		s->mem = DEFAULT_MEM;
+	s->mem &= ~(MEM_GRANULE - 1);
+	if (s->mem < 2 * MEM_GRANULE || s->mem > s->profile->max_mem)
+		return -EINVAL;
+
+	s->cpus = cfg->cpus;
+	cpus = getenv("KMM_CPUS");
+	if (!s->cpus && cpus && *cpus)
+		s->cpus = (unsigned int)strtoul(cpus, NULL, 10);
+	if (!s->cpus)
+		s->cpus = DEFAULT_CPUS;
+	if (s->cpus > MAX_CPUS)
+		return -EINVAL;
+
+	s->options = pick(cfg->options, "KMM_OPTIONS");
+	return 0;
+}
+
+/* Reserve the kernel window, at the profile's real place if it is free, and shift the layout. */
+static int reserve_window(const struct profile *p)
+{
+	size_t len = kmm_layout.window_end - kmm_layout.window_start;
+	unsigned long hint = p->window_end ? kmm_layout.window_start : 0;
+	void *w = os_reserve(len, hint, WINDOW_ALIGN);
+
+	if (!w)
+		return -ENOMEM;
+	kmm_machine.window = w;
+	kmm_machine.window_len = len;
+	kmm_layout.at_real_address = hint && (unsigned long)w == hint;
+	if (!kmm_layout.at_real_address)
+		layout_shift(&kmm_layout, (long)((unsigned long)w - kmm_layout.window_start));
+	return 0;
+}
+
+static int create_ram(void)
+{
+	unsigned long long lowmem =
+		(unsigned long long)(kmm_layout.low_pfn_end - kmm_layout.min_pfn) << PAGE_SHIFT;
+	int fd = os_memfd("kmm-ram", kmm_machine.ram_bytes);
+	int err;
+
+	if (fd < 0)
+		return fd;
+	kmm_machine.ram_fd = fd;
+	err = os_map_shared((void *)kmm_layout.page_offset, lowmem, fd, 0);
+	if (err)
+		return err;
+	kmm_machine.phys_view = os_reserve(kmm_machine.ram_bytes, 0, WINDOW_ALIGN);
+	if (!kmm_machine.phys_view)
+		return -ENOMEM;
+	return os_map_shared(kmm_machine.phys_view, kmm_machine.ram_bytes, fd, 0);
+}
+
+int machine_reserve_low(unsigned long long bytes, phys_addr_t *phys)
+{
+	unsigned long first = kmm_layout.min_pfn + kmm_machine.reserved_pages;
+	unsigned long top = kmm_layout.low_pfn_end, n = (unsigned long)(bytes >> PAGE_SHIFT);
+	unsigned long four_g = (unsigned long)(4ULL << (30 - PAGE_SHIFT));
+	bool moved = true;
+
+	if (top > four_g)
+		top = four_g;
+	if (!n || kmm_machine.nr_boot_reserved == MAX_BOOT_RESERVED)
+		return -ENOMEM;
+	/* Slide the candidate [top - n, top) below every reservation it overlaps. */
+	while (moved) {
+		moved = false;
+		if (top < first + n)
+			return -ENOMEM;
+		for (unsigned int i = 0; i < kmm_machine.nr_boot_reserved; i++) {
+			const struct boot_range *r = &kmm_machine.boot_reserved[i];
+
+			if (r->start_pfn < top && r->end_pfn > top - n) {
+				top = r->start_pfn;
+				moved = true;
+			}
+		}
+	}
+	kmm_machine.boot_reserved[kmm_machine.nr_boot_reserved++] =
+		(struct boot_range){ .start_pfn = top - n, .end_pfn = top };
+	*phys = PFN_PHYS(top - n);
+	return 0;
+}
+
+/* Whether the kernel sets swiotlb up by itself, by the profile's rule. */
+static bool swiotlb_rule_holds(const struct profile *p)
+{
+	if (p->swiotlb_rule == SWIOTLB_IF_ABOVE_DMA_ZONE)
+		return kmm_layout.pfn_end >
+		       (unsigned long)((p->phys_offset + p->dma_limit - 1) >> PAGE_SHIFT);
+	return kmm_layout.pfn_end > (unsigned long)(4ULL << (30 - PAGE_SHIFT));
+}
+
+static void release_all(void)
+{
+	if (mem_map)
+		os_free(mem_map, kmm_machine.memmap_len);
+	mem_map = NULL;
+	os_release(kmm_machine.phys_view, kmm_machine.ram_bytes);
+	os_release(kmm_machine.window, kmm_machine.window_len);
+	os_close(kmm_machine.ram_fd);
+	kmm_machine.phys_view = NULL;
+	kmm_machine.window = NULL;
+	kmm_machine.ram_fd = -1;
+}
+
+int kmm_boot(const struct kmm_config *config)
+{
+	struct boot_settings s;
+	int err;
+
+	if (kmm_machine.booted)
+		return -EBUSY;
+	err = read_settings(config, &s);
+	if (!err)
+		err = options_load(s.options);
+	if (err)
+		return err;
+	fault_inject_init_from_env();
+	report_init();
+	context_reset();
+
+	err = layout_compute(s.profile, s.mem, s.cpus, &kmm_layout);
+	if (err)
+		return err;
+	kmm_machine.ram_fd = -1;
+	kmm_machine.ram_bytes = s.mem;
+	kmm_machine.dma_limit = s.profile->dma_limit;
+	kmm_machine.dma32_limit = s.profile->dma32_limit;
+	kmm_machine.dma_addr_bytes = s.profile->dma_addr_bytes;
+	kmm_machine.thp_pageblock_order = s.profile->thp_pageblock_order;
+	kmm_machine.swiotlb_needed = swiotlb_rule_holds(s.profile);
+	kmm_machine.nr_boot_reserved = 0;
+	kmm_machine.reserved_pages =
+		s.profile->reserve_low ?
+			((unsigned long)kmm_opts.reserve_low_mb << 20) >> PAGE_SHIFT :
+			0;
+	err = reserve_window(s.profile);
+	if (!err)
+		err = create_ram();
+	if (err) {
+		release_all();
+		return err;
+	}
+	stats_reset();
+	context_boot();
+	memmap_init();
+	/* Like memblock_alloc_low in mem_init, before the rest of RAM reaches the buddy lists. */
+	swiotlb_init();
+	page_alloc_init();
+	resource_init_ram();
+	/* Without the dispatcher a stray kernel-window access is the host's plain SIGSEGV. */
+	(void)fault_init();
+	vmalloc_init();
+	highmem_init();
+	kmm_machine.generation++;
+	kmm_machine.booted = true;
+	slab_init();
+	return 0;
+}
+
+void kmm_shutdown(void)
+{
+	if (!kmm_machine.booted)
+		return;
+	/* Processes exit first: closing their mappings and files calls into drivers. */
+	process_exit_all();
+	/* Drivers' remove() still needs interrupts, slab and the page allocator. */
+	device_shutdown_all();
+	context_shutdown();
+	kmm_machine.booted = false;
+	slab_exit();
+	highmem_exit();
+	vmalloc_exit();
+	fault_exit();
+	chrdev_exit();
+	devmem_exit();
+	resource_exit();
+	page_alloc_exit();
+	release_all();
+	kmm_machine.generation++;
+	memset(&kmm_layout, 0, sizeof(kmm_layout));
+}
+
+void machine_not_booted(const char *fn)
+{
+	fprintf(stderr, "kmm: %s() called with no machine booted: call kmm_boot() first\n", fn);
+	abort();
+}
+
+bool kmm_booted(void)
+{
+	return kmm_machine.booted;
+}

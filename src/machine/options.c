@@ -1,0 +1,204 @@
+/*
+ * options.c - the table of run-time options, their parsing and printing.
+ *
+ * Options are plain longs in struct kmm_opts. They are set at boot and may be changed later by
+ * kmm_option_set(); readers take a relaxed view (a changed option takes effect "soon").
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kmm/kmm.h>
+#include "machine/options.h"
+
+struct option_desc {
+	const char *name;
+	long *value;
+	long def;
+	const char *description;
+	const char *const *names; /* NULL, or a name for each value 0, 1, ... (NULL-ended) */
+};
+
+/* swiotlb=: index == enum kmm_swiotlb_mode. */
+static const char *const swiotlb_names[] = { "auto", "off", "on", "force", NULL };
+
+struct kmm_opts kmm_opts;
+
+static const struct option_desc options[] = {
+	{ "report_abort", &kmm_opts.report_abort, 0,
+	  "abort the process after a report instead of repairing and continuing", NULL },
+	{ "gfp_wait_ms", &kmm_opts.gfp_wait_ms, 1000,
+	  "how long a GFP_KERNEL allocation waits for memory to be freed before it fails", NULL },
+	{ "pcp_high", &kmm_opts.pcp_high, 96,
+	  "free pages a thread keeps cached per zone and order (orders 0-3)", NULL },
+	{ "pcp_batch", &kmm_opts.pcp_batch, 32,
+	  "pages moved between a thread's cache and the zone in one go", NULL },
+	{ "might_sleep_once", &kmm_opts.might_sleep_once, 1,
+	  "report a sleeping call in atomic context once per call site", NULL },
+	{ "reserve_low_mb", &kmm_opts.reserve_low_mb, 1,
+	  "MiB of RAM at physical address 0 kept reserved on x86, as firmware areas are", NULL },
+	{ "vmalloc_debug", &kmm_opts.vmalloc_debug, 0,
+	  "unmap vfree'd areas and kunmap'd highmem slots at once, so a use after free faults",
+	  NULL },
+	{ "slab_hardened", &kmm_opts.slab_hardened, 0,
+	  "store slab free pointers xor-ed with a per-cache secret and their address", NULL },
+	{ "slab_random", &kmm_opts.slab_random, 0,
+	  "hand out the objects of a new slab in a random order", NULL },
+	{ "dma_debug", &kmm_opts.dma_debug, 0,
+	  "track every DMA mapping and allocation and report DMA-API misuse", NULL },
+	{ "swiotlb", &kmm_opts.swiotlb, SWIOTLB_AUTO,
+	  "bounce pool at boot: auto (the profile's rule), off, on (iommu=soft), force",
+	  swiotlb_names },
+	{ "swiotlb_slots", &kmm_opts.swiotlb_slots, 1024,
+	  "2 KiB bounce slots in the swiotlb pool (reserved at boot, top-down in low memory)",
+	  NULL },
+	{ "swiotlb_force", &kmm_opts.swiotlb_force, 0,
+	  "bounce every streaming DMA mapping through swiotlb, reachable or not", NULL },
+	{ "preempt_rcu", &kmm_opts.preempt_rcu, 1,
+	  "CONFIG_PREEMPT_RCU, as Debian's kernel: rcu_read_lock() counts a nesting depth; 0: it "
+	  "disables preemption, as in a non-preemptible kernel",
+	  NULL },
+};
+
+#define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+static const struct option_desc *find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NR_OPTIONS; i++)
+		if (strlen(options[i].name) == len && strncmp(options[i].name, name, len) == 0)
+			return &options[i];
+	return NULL;
+}
+
+static int parse_long(const char *text, size_t len, long *out)
+{
+	char buf[32];
+	char *end;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	errno = 0;
+	*out = strtol(buf, &end, 0);
+	return (errno || *end) ? -EINVAL : 0;
+}
+
+/* A value by name for options that have names, else a number. */
+static int parse_value(const struct option_desc *o, const char *text, size_t len, long *out)
+{
+	for (long i = 0; o->names && o->names[i]; i++) {
+		if (strlen(o->names[i]) == len && strncmp(o->names[i], text, len) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	if (parse_long(text, len, out))
+		return -EINVAL;
+	if (o->names) {
+		long n = 0;
+
+		while (o->names[n])
+			n++;
+		if (*out < 0 || *out >= n)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int apply(const char *name, size_t name_len, const char *value, size_t value_len)
+{
+	const struct option_desc *o = find(name, name_len);
+	long v;
+
+	if (!o || parse_value(o, value, value_len, &v))
+		return -EINVAL;
+	__atomic_store_n(o->value, v, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int options_load(const char *text)
+{
+	for (size_t i = 0; i < NR_OPTIONS; i++)
+		*options[i].value = options[i].def;
+	while (text && *text) {
+		const char *comma = strchr(text, ',');
+		size_t len = comma ? (size_t)(comma - text) : strlen(text);
+		const char *eq = memchr(text, '=', len);
+
+		if (len && (!eq || apply(text, (size_t)(eq - text), eq + 1,
+					 len - (size_t)(eq - text) - 1)))
+			return -EINVAL;
+		text = comma ? comma + 1 : text + len;
+	}
+	return 0;
+}
+
+long kmm_option(const char *name)
+{
+	const struct option_desc *o = find(name, strlen(name));
+
+	return o ? __atomic_load_n(o->value, __ATOMIC_RELAXED) : 0;
+}
+
+int kmm_option_set(const char *name, const char *value)
+{
+	return apply(name, strlen(name), value, strlen(value));
+}
+
+void kmm_options_print(FILE *out)
+{
+	for (size_t i = 0; i < NR_OPTIONS; i++) {
+		const struct option_desc *o = &options[i];
+		long v = kmm_option(o->name);
+
+		if (o->names)
+			fprintf(out, "%-18s %8s  (default %s)  %s\n", o->name, o->names[v],
+				o->names[o->def], o->description);
+		else
+			fprintf(out, "%-18s %8ld  (default %ld)  %s\n", o->name, v, o->def,
+				o->description);
+	}
+}
+
+int kmm_parse_size(const char *text, unsigned long long *bytes)
+{
+	char *end;
+	unsigned long long v;
+	unsigned int shift = 0;
+
+	if (!text || !*text)
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(text, &end, 0);
+	if (errno || end == text)
+		return -EINVAL;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case '\0':
+		break;
+	default:
+		return -EINVAL;
+	}
+	if ((*end == 'B' || *end == 'b') && shift)
+		end++;
+	if (*end || (shift && v > (~0ULL >> shift)))
+		return -EINVAL;
+	*bytes = v << shift;
+	return 0;
+}
