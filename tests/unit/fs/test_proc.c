@@ -77,7 +77,7 @@ static int find_index(const struct text *t, const char *prefix)
 	return -1;
 }
 
-/* A real kernel's /proc file from tests/kernel/@dir/, next to this file's folder. */
+/* A real kernel's /proc file from tests/kernel/@dir/, two folders up from this file. */
 static void read_reference_in(struct text *t, const char *dir, const char *name)
 {
 	char path[512];
@@ -86,7 +86,7 @@ static void read_reference_in(struct text *t, const char *dir, const char *name)
 	FILE *f;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%.*s/../kernel/%s/%s", dir_len, slash ? __FILE__ : ".", dir,
+	snprintf(path, sizeof(path), "%.*s/../../kernel/%s/%s", dir_len, slash ? __FILE__ : ".", dir,
 		 name);
 	f = fopen(path, "r");
 	if (!f) {
