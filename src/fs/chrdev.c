@@ -24,6 +24,7 @@
 #include <sys/sysmacros.h>
 
 #include "user/process.h"
+#include "machine/initcall.h"
 
 #define NODE_PATH_LEN 64
 #define DYNAMIC_MINORS 128
@@ -393,7 +394,7 @@ static void free_nodes(struct dev_node *n)
 	}
 }
 
-void chrdev_exit(void)
+static void chrdev_exit(void)
 {
 	pthread_mutex_lock(&chrdev_lock);
 	free_nodes(nodes);
@@ -410,3 +411,5 @@ void chrdev_exit(void)
 	memset(misc_minors, 0, sizeof(misc_minors));
 	pthread_mutex_unlock(&chrdev_lock);
 }
+
+kmm_initcall(fs, chrdev, NULL, chrdev_exit);

@@ -34,9 +34,6 @@ KMM_HIDDEN void timer_kick_all(void);
 KMM_HIDDEN void timer_run_due_all(void);
 KMM_HIDDEN void timers_shutdown(void);
 
-/* Start the clock from INITIAL_JIFFIES, in real-time mode. */
-KMM_HIDDEN void jiffies_boot(void);
-
 KMM_HIDDEN void irq_shutdown(void);
 
 KMM_HIDDEN void workqueue_shutdown(void);

@@ -33,6 +33,7 @@
 #include "machine/assert.h"
 #include "lib/fault_inject.h"
 #include "machine/report.h"
+#include "machine/initcall.h"
 
 #define relaxed_load(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define relaxed_store(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
@@ -303,6 +304,10 @@ static void bad_env(const char *var, const char *text, const char *consequence)
 	report_finish();
 }
 
+/*
+ * Read KMM_FAULT_SEED, KMM_FAIL_PAGE_ALLOC and KMM_FAILSLAB, once per process: later boots do
+ * nothing. A value that does not parse is reported ("bad_option") and leaves its point off.
+ */
 void fault_inject_init_from_env(void)
 {
 	static const char *const vars[KMM_FAIL_NR_POINTS] = {
@@ -331,3 +336,11 @@ void fault_inject_init_from_env(void)
 			bad_env(vars[p], text, "the fault point stays off");
 	}
 }
+
+static int fault_inject_boot(void)
+{
+	fault_inject_init_from_env();
+	return 0;
+}
+
+kmm_initcall(core, fault_inject, fault_inject_boot, NULL);

@@ -32,8 +32,9 @@ static inline bool fault_should_fail(enum kmm_fault_point point, gfp_t gfp, unsi
 }
 
 /*
- * Read KMM_FAULT_SEED, KMM_FAIL_PAGE_ALLOC and KMM_FAILSLAB, once per process: later calls do
- * nothing. A value that does not parse is reported ("bad_option") and leaves its point off.
+ * Read KMM_FAULT_SEED, KMM_FAIL_PAGE_ALLOC and KMM_FAILSLAB, once per process (at the first
+ * boot): later calls do nothing. A value that does not parse is reported ("bad_option") and
+ * leaves its point off.
  */
 KMM_HIDDEN void fault_inject_init_from_env(void);
 

@@ -9,9 +9,6 @@
  * A CPU's interrupt thread already owns its CPU as a handler, so it only counts.
  * The once-per-call-site memory of might_sleep is a small open-addressed table of call sites
  * filled with compare-and-swap.
- *
- * Boot and shutdown of the execution model (CPUs, their threads, workqueues, timers) are
- * sequenced here too: context_boot() and context_shutdown().
  */
 #include <string.h>
 
@@ -264,22 +261,4 @@ void context_reset(void)
 {
 	memset(seen_files, 0, sizeof(seen_files));
 	memset(seen_lines, 0, sizeof(seen_lines));
-}
-
-void context_boot(void)
-{
-	cpu_boot();
-	lockdep_boot();
-	jiffies_boot();
-	rcu_boot();
-}
-
-void context_shutdown(void)
-{
-	workqueue_shutdown();
-	rcu_shutdown();
-	cpu_shutdown();
-	tasklets_shutdown();
-	irq_shutdown();
-	timers_shutdown();
 }

@@ -35,6 +35,7 @@
 #include "machine/cpu.h"
 #include "machine/os.h"
 #include "machine/report.h"
+#include "machine/initcall.h"
 
 struct sim_cpu sim_cpus[KMM_MAX_CPUS];
 
@@ -271,10 +272,11 @@ static void destroy_cpu(struct sim_cpu *c)
 	pthread_cond_destroy(&c->soft_wake);
 }
 
-void cpu_boot(void)
+static int cpu_boot(void)
 {
 	for (unsigned int i = 0; i < KMM_MAX_CPUS; i++)
 		init_cpu(&sim_cpus[i]);
+	return 0;
 }
 
 void cpu_threads_start(void)
@@ -332,3 +334,5 @@ void cpu_shutdown(void)
 	__atomic_store_n(&threads_running, false, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&start_lock);
 }
+
+kmm_initcall(core, cpus, cpu_boot, NULL);

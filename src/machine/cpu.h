@@ -83,7 +83,6 @@ KMM_HIDDEN void cpu_kick(struct sim_cpu *c);
 
 /* Start the interrupt and softirq threads of every CPU (once per boot), stop them all. */
 KMM_HIDDEN void cpu_threads_start(void);
-KMM_HIDDEN void cpu_boot(void);
 KMM_HIDDEN void cpu_shutdown(void);
 
 /* A thread exits: give back a CPU it still owns. */

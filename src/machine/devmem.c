@@ -16,6 +16,7 @@
 #include <kmm/resource.h>
 #include "machine/machine.h"
 #include "machine/physmem.h"
+#include "machine/initcall.h"
 
 #define MAX_DEVMEM 32
 
@@ -141,9 +142,11 @@ struct phys_backing physmem_lookup(phys_addr_t phys)
 	return b;
 }
 
-void devmem_exit(void)
+static void devmem_exit(void)
 {
 	for (int i = 0; i < MAX_DEVMEM; i++)
 		if (regions[i])
 			kmm_devmem_destroy(regions[i]);
 }
+
+kmm_initcall(fs, devmem, NULL, devmem_exit);

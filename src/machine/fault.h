@@ -36,8 +36,4 @@ KMM_HIDDEN void fault_oops(const struct os_fault *fault, const char *what)
 /* Write "symbol+0xoff/0xlen" for a code address (the kernel's %pS), or its hex value. */
 KMM_HIDDEN const char *fault_symbol(const void *addr, char *buf, size_t len);
 
-/* Boot and shutdown: install the dispatcher and own the kernel window; undo both. */
-KMM_HIDDEN int fault_init(void);
-KMM_HIDDEN void fault_exit(void);
-
 #endif /* KMM_INTERNAL_FAULT_H */

@@ -19,8 +19,4 @@ KMM_HIDDEN struct kmm_mmio *mmio_find(phys_addr_t phys, size_t len);
 /* True if some block overlaps [phys, phys + len). Process context. */
 KMM_HIDDEN bool mmio_overlaps(phys_addr_t phys, size_t len);
 
-/* Shutdown: forget every ioremap mapping, then destroy every block still present. */
-KMM_HIDDEN void ioremap_exit(void);
-KMM_HIDDEN void mmio_exit(void);
-
 #endif /* KMM_INTERNAL_IO_H */

@@ -1,12 +1,12 @@
 /*
  * machine.c - booting and shutting down the simulated machine.
  *
- * Boot order: options, profile and layout, the kernel window (a PROT_NONE reservation at the
- * profile's real addresses when the host allows), RAM (one sparse memfd), the linear map of
- * low memory into the window, kmm's private view of all RAM, mem_map, the swiotlb pool (set
- * aside for good, as memblock would), the zones and their free lists, the physical resource
- * map. Boot and shutdown are process-context calls made
- * while no other thread is inside kmm.
+ * The machine itself comes first: options, profile and layout, the kernel window (a PROT_NONE
+ * reservation at the profile's real addresses when the host allows), RAM (one sparse memfd),
+ * the linear map of low memory into the window and kmm's private view of all RAM. Then every
+ * linked subsystem boots by its initcall (initcall.h), level by level; shutdown runs their
+ * exits backwards and gives the machine back to the host. The machine names no subsystem.
+ * Boot and shutdown are process-context calls made while no other thread is inside kmm.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,27 +14,21 @@
 #include <string.h>
 
 #include <kmm/kmm.h>
-#include "kernel/dma/dma.h"
+#include <kmm/page_alloc.h>
+#include "arch/profile.h"
+#include "machine/assert.h"
+#include "machine/initcall.h"
 #include "machine/machine.h"
 #include "machine/options.h"
-#include "machine/physmem.h"
-#include "user/process.h"
-#include "arch/profile.h"
 #include "machine/report.h"
 #include "machine/stats.h"
-#include "mm/internal.h"
-#include "lib/fault_inject.h"
-#include "machine/fault.h"
-#include "mm/highmem.h"
-#include "mm/vmalloc.h"
-#include "mm/slab.h"
-#include <kmm/page_alloc.h>
 
 #define DEFAULT_PROFILE "x86_32"
 #define DEFAULT_MEM (1ULL << 30)
 #define DEFAULT_CPUS 2
 #define MAX_CPUS 32
 #define MEM_GRANULE (4ULL << 20)
+#define MAX_INITCALLS 64
 /* A moved window keeps MAX_PAGE_ORDER blocks naturally aligned in virtual addresses too. */
 #define WINDOW_ALIGN (PAGE_SIZE << MAX_PAGE_ORDER)
 
@@ -179,6 +173,65 @@ static void release_all(void)
 	kmm_machine.ram_fd = -1;
 }
 
+/*
+ * The boot steps of every linked subsystem (initcall.h), sorted once per boot by level and,
+ * within a level, by name, so the order never depends on the order the linker met them in.
+ */
+extern const struct initcall *const __start_kmm_initcalls[];
+extern const struct initcall *const __stop_kmm_initcalls[];
+
+static const struct initcall *initcalls[MAX_INITCALLS];
+static unsigned int nr_initcalls, nr_booted;
+
+static bool initcall_before(const struct initcall *a, const struct initcall *b)
+{
+	return a->level != b->level ? a->level < b->level : strcmp(a->name, b->name) < 0;
+}
+
+static void initcalls_sort(void)
+{
+	nr_initcalls = 0;
+	for (const struct initcall *const *c = __start_kmm_initcalls; c < __stop_kmm_initcalls;
+	     c++) {
+		unsigned int i = nr_initcalls++;
+
+		kmm_assert(i < MAX_INITCALLS);
+		while (i > 0 && initcall_before(*c, initcalls[i - 1])) {
+			initcalls[i] = initcalls[i - 1];
+			i--;
+		}
+		initcalls[i] = *c;
+	}
+}
+
+/* Undo, newest first, every booted step of @level and above. */
+static void exitcalls_run(enum initcall_level level)
+{
+	while (nr_booted > 0 && initcalls[nr_booted - 1]->level >= level) {
+		const struct initcall *c = initcalls[--nr_booted];
+
+		if (c->exit)
+			c->exit();
+	}
+}
+
+/* Run every step in order; on a failure, undo the steps that ran and return its errno. */
+static int initcalls_run(void)
+{
+	initcalls_sort();
+	for (nr_booted = 0; nr_booted < nr_initcalls; nr_booted++) {
+		const struct initcall *c = initcalls[nr_booted];
+		int err = c->init ? c->init() : 0;
+
+		if (err) {
+			fprintf(stderr, "kmm: boot step %s failed: %s\n", c->name, strerror(-err));
+			exitcalls_run(INITCALL_CORE);
+			return err;
+		}
+	}
+	return 0;
+}
+
 int kmm_boot(const struct kmm_config *config)
 {
 	struct boot_settings s;
@@ -191,7 +244,6 @@ int kmm_boot(const struct kmm_config *config)
 		err = options_load(s.options);
 	if (err)
 		return err;
-	fault_inject_init_from_env();
 	report_init();
 	context_reset();
 
@@ -218,40 +270,28 @@ int kmm_boot(const struct kmm_config *config)
 		return err;
 	}
 	stats_reset();
-	context_boot();
-	memmap_init();
-	/* Like memblock_alloc_low in mem_init, before the rest of RAM reaches the buddy lists. */
-	swiotlb_init();
-	page_alloc_init();
-	resource_init_ram();
-	/* Without the dispatcher a stray kernel-window access is the host's plain SIGSEGV. */
-	(void)fault_init();
-	vmalloc_init();
-	highmem_init();
 	kmm_machine.generation++;
 	kmm_machine.booted = true;
-	slab_init();
-	return 0;
+	err = initcalls_run();
+	if (err) {
+		kmm_machine.booted = false;
+		release_all();
+		memset(&kmm_layout, 0, sizeof(kmm_layout));
+	}
+	return err;
 }
 
 void kmm_shutdown(void)
 {
 	if (!kmm_machine.booted)
 		return;
-	/* Processes exit first: closing their mappings and files calls into drivers. */
-	process_exit_all();
-	/* Drivers' remove() still needs interrupts, slab and the page allocator. */
-	device_shutdown_all();
-	context_shutdown();
+	/*
+	 * From user space down to the kernel's own threads the machine is still up: processes
+	 * closing their mappings and drivers' remove() call into it. Below, only teardown.
+	 */
+	exitcalls_run(INITCALL_FS);
 	kmm_machine.booted = false;
-	slab_exit();
-	highmem_exit();
-	vmalloc_exit();
-	fault_exit();
-	chrdev_exit();
-	devmem_exit();
-	resource_exit();
-	page_alloc_exit();
+	exitcalls_run(INITCALL_CORE);
 	release_all();
 	kmm_machine.generation++;
 	memset(&kmm_layout, 0, sizeof(kmm_layout));

@@ -73,12 +73,7 @@ KMM_HIDDEN int machine_reserve_low(unsigned long long bytes, phys_addr_t *phys);
 /* Stop the program: @fn was called with no machine booted (a usage error, not misuse to repair). */
 KMM_HIDDEN void machine_not_booted(const char *fn) __attribute__((noreturn));
 
-/* Hooks other files provide for boot and shutdown. */
+/* Forget the once-per-boot warnings of context.c (a new machine warns afresh). */
 KMM_HIDDEN void context_reset(void);
-KMM_HIDDEN void context_boot(void);
-KMM_HIDDEN void context_shutdown(void);
-KMM_HIDDEN void memmap_init(void);
-KMM_HIDDEN void resource_init_ram(void);
-KMM_HIDDEN void resource_exit(void);
 
 #endif /* KMM_INTERNAL_MACHINE_H */

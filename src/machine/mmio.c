@@ -16,6 +16,7 @@
 #include <kmm/io.h>
 #include <kmm/kmm.h>
 #include "machine/io.h"
+#include "machine/initcall.h"
 
 #define MAX_MMIO 32
 
@@ -99,9 +100,11 @@ bool mmio_overlaps(phys_addr_t phys, size_t len)
 	return hit;
 }
 
-void mmio_exit(void)
+static void mmio_exit(void)
 {
 	for (int i = 0; i < MAX_MMIO; i++)
 		if (blocks[i])
 			kmm_mmio_destroy(blocks[i]);
 }
+
+kmm_initcall(fs, mmio, NULL, mmio_exit);

@@ -27,7 +27,4 @@ struct phys_backing {
 /* Find what backs @phys. Any context; never sleeps (takes devmem_lock briefly). */
 KMM_HIDDEN struct phys_backing physmem_lookup(phys_addr_t phys);
 
-/* Destroy every device memory region still present (shutdown). */
-KMM_HIDDEN void devmem_exit(void);
-
 #endif /* KMM_INTERNAL_PHYSMEM_H */

@@ -14,6 +14,7 @@
 #include <kmm/resource.h>
 #include "machine/machine.h"
 #include "machine/report.h"
+#include "machine/initcall.h"
 
 struct resource iomem_resource = { .name = "PCI mem",
 				   .start = 0,
@@ -72,7 +73,7 @@ int release_resource(struct resource *old)
 	return err;
 }
 
-void resource_init_ram(void)
+static int resource_init_ram(void)
 {
 	phys_addr_t start = kmm_layout.phys_offset;
 	phys_addr_t end = start + kmm_machine.ram_bytes - 1;
@@ -91,9 +92,10 @@ void resource_init_ram(void)
 					      .end = end,
 					      .flags = IORESOURCE_MEM | IORESOURCE_SYSRAM };
 	request_resource(&iomem_resource, &ram_resources[1]);
+	return 0;
 }
 
-void resource_exit(void)
+static void resource_exit(void)
 {
 	iomem_resource.child = NULL;
 }
@@ -252,3 +254,5 @@ void __release_region(struct resource *parent, resource_size_t start, resource_s
 	report_add_stack();
 	report_finish();
 }
+
+kmm_initcall(arch, iomem_ram, resource_init_ram, resource_exit);

@@ -41,6 +41,7 @@
 #include "machine/report.h"
 #include "machine/thread.h"
 #include "mm/internal.h"
+#include "machine/initcall.h"
 
 #define PKMAP_HASH_BITS 11
 #define PKMAP_BUCKETS (1U << PKMAP_HASH_BITS)
@@ -447,7 +448,7 @@ static enum fault_action fixmap_fault(const struct os_fault *fault, void *arg)
 
 /* ------------------------------------------------------------------ boot */
 
-void highmem_init(void)
+static int highmem_init(void)
 {
 	nr_pkmap = kmm_layout.last_pkmap;
 	last_pkmap_nr = 0;
@@ -471,9 +472,10 @@ void highmem_init(void)
 	fault_handles[1] =
 		fault_register(FIXADDR_START, FIXADDR_TOP + PAGE_SIZE, fixmap_fault, NULL);
 	fixmap_init();
+	return 0;
 }
 
-void highmem_exit(void)
+static void highmem_exit(void)
 {
 	fixmap_exit();
 	for (int i = 0; i < 2; i++) {
@@ -492,3 +494,5 @@ void highmem_exit(void)
 	local_pfn = NULL;
 	nr_pkmap = nr_local = 0;
 }
+
+kmm_initcall(subsys, highmem, highmem_init, highmem_exit);

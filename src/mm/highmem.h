@@ -18,9 +18,6 @@ KMM_HIDDEN void fixmap_unmap(unsigned int idx);
 /* Named slots currently set (kmm info). */
 KMM_HIDDEN unsigned int fixmap_named_in_use(void);
 
-/* Boot and shutdown. */
-KMM_HIDDEN void highmem_init(void);
-KMM_HIDDEN void highmem_exit(void);
 KMM_HIDDEN void fixmap_init(void);
 KMM_HIDDEN void fixmap_exit(void);
 

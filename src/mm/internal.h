@@ -104,12 +104,6 @@ static inline void page_flags_change(struct page *page, unsigned long clear, uns
 	__atomic_store_n(&page->flags, (flags & ~clear) | set, __ATOMIC_RELAXED);
 }
 
-/* Set up every zone's free lists from the frames machine.c declared free; compute watermarks. */
-KMM_HIDDEN void page_alloc_init(void);
-
-/* Forget everything at shutdown. */
-KMM_HIDDEN void page_alloc_exit(void);
-
 /* Give a dying thread's cached pages back (thread.c calls this). */
 KMM_HIDDEN void page_alloc_thread_exit(struct pcp_cache *pcp);
 

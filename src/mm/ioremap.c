@@ -33,6 +33,7 @@
 #include "machine/machine.h"
 #include "machine/physmem.h"
 #include "machine/report.h"
+#include "machine/initcall.h"
 
 #define MAX_MAPS 256
 #define GONE_RING 16
@@ -227,7 +228,7 @@ void iounmap(volatile void __iomem *addr)
 	free_vm_area(area);
 }
 
-void ioremap_exit(void)
+static void ioremap_exit(void)
 {
 	pthread_rwlock_wrlock(&maps_lock);
 	while (nr_maps) {
@@ -479,3 +480,5 @@ void __iomem *devm_platform_ioremap_resource(struct platform_device *pdev, unsig
 	return devm_ioremap_resource(&pdev->dev,
 				     platform_get_resource(pdev, IORESOURCE_MEM, index));
 }
+
+kmm_initcall(fs, ioremap, NULL, ioremap_exit);

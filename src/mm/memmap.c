@@ -16,10 +16,11 @@
 #include "machine/machine.h"
 #include "mm/memmap.h"
 #include "machine/report.h"
+#include "machine/initcall.h"
 
 struct page *mem_map;
 
-void memmap_init(void)
+static int memmap_init(void)
 {
 	unsigned long n = kmm_layout.pfn_end - kmm_layout.min_pfn;
 	size_t len = PAGE_ALIGN(n * sizeof(struct page));
@@ -33,6 +34,7 @@ void memmap_init(void)
 		mem_map[i]._refcount = 1;
 		mem_map[i]._mapcount = -1;
 	}
+	return 0;
 }
 
 void *page_address(const struct page *page)
@@ -112,3 +114,5 @@ void dump_page(struct page *page, const char *reason)
 	report_add_stack();
 	report_finish();
 }
+
+kmm_initcall(core, mem_map, memmap_init, NULL);

@@ -29,6 +29,7 @@
 #include "machine/stats.h"
 #include "machine/thread.h"
 #include "mm/internal.h"
+#include "machine/initcall.h"
 
 struct zone zones[MAX_NR_ZONES];
 
@@ -426,7 +427,7 @@ static void free_boot_range(unsigned long start, unsigned long end)
 	}
 }
 
-void page_alloc_init(void)
+static int page_alloc_init(void)
 {
 	unsigned long first = kmm_layout.min_pfn + kmm_machine.reserved_pages;
 
@@ -443,9 +444,10 @@ void page_alloc_init(void)
 	setup_watermarks();
 	setup_lowmem_reserve();
 	zone_table_init(); /* once the zones know their managed pages */
+	return 0;
 }
 
-void page_alloc_exit(void)
+static void page_alloc_exit(void)
 {
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		pthread_mutex_destroy(&zones[i].lock);
@@ -796,3 +798,5 @@ unsigned long nr_free_pages(void)
 		sum += __atomic_load_n(&zones[i].free_pages, __ATOMIC_RELAXED);
 	return sum;
 }
+
+kmm_initcall(arch, buddy, page_alloc_init, page_alloc_exit);

@@ -31,6 +31,7 @@
 #include "machine/report.h"
 #include "mm/slab.h"
 #include "machine/thread.h"
+#include "machine/initcall.h"
 
 #define relaxed_load(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define relaxed_store(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
@@ -699,7 +700,7 @@ unsigned long slab_unreclaimable_pages(void)
 
 /* ---------------------------------------------------------------- boot and shutdown */
 
-void slab_init(void)
+static int slab_init(void)
 {
 	slab_lin_start = PAGE_OFFSET;
 	slab_lin_size = kmm_layout.high_mem - PAGE_OFFSET;
@@ -710,10 +711,11 @@ void slab_init(void)
 					   .seeks = DEFAULT_SEEKS };
 	register_shrinker(&slab_shrinker, "slab");
 	kmalloc_init();
+	return 0;
 }
 
 /* Forget every cache: their pages go with the machine's RAM. */
-void slab_exit(void)
+static void slab_exit(void)
 {
 	unregister_shrinker(&slab_shrinker);
 	kmalloc_exit();
@@ -727,3 +729,5 @@ void slab_exit(void)
 	relaxed_store(pages_unreclaimable, 0);
 	pthread_mutex_unlock(&slab_mutex);
 }
+
+kmm_initcall(subsys, slab, slab_init, slab_exit);

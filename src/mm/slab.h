@@ -265,9 +265,6 @@ static inline struct page *slab_of(const void *obj, const char *fn)
 	return slab_head_page(obj);
 }
 
-/* Bring up the kmalloc caches (kmalloc.c) and tear everything down (slab.c). */
-KMM_HIDDEN void slab_init(void);
-KMM_HIDDEN void slab_exit(void);
 KMM_HIDDEN void kmalloc_init(void);
 KMM_HIDDEN void kmalloc_exit(void);
 

@@ -50,6 +50,7 @@
 #include "machine/thread.h"
 #include "mm/vmalloc.h"
 #include "mm/internal.h"
+#include "machine/initcall.h"
 
 /* Lazily freed areas of up to LAZY_BUCKETS - 1 pages (guard included) queue by size. */
 #define LAZY_BUCKETS 513
@@ -1015,7 +1016,7 @@ static unsigned int fls_uint(unsigned int x)
 	return x ? 32 - (unsigned int)__builtin_clz(x) : 0;
 }
 
-void vmalloc_init(void)
+static int vmalloc_init(void)
 {
 	struct vmap_area *all = calloc(1, sizeof(*all));
 	unsigned long area_pages = (VMALLOC_END - VMALLOC_START) >> PAGE_SHIFT;
@@ -1039,6 +1040,7 @@ void vmalloc_init(void)
 	__atomic_store_n(&zero_warned, false, __ATOMIC_RELAXED);
 	freed_next = 0;
 	fault_handle = fault_register(VMALLOC_START, VMALLOC_END, vmalloc_fault, NULL);
+	return 0;
 }
 
 static void drop_busy(struct vmap_area *va, void *arg)
@@ -1048,7 +1050,7 @@ static void drop_busy(struct vmap_area *va, void *arg)
 	va->vm = NULL;
 }
 
-void vmalloc_exit(void)
+static void vmalloc_exit(void)
 {
 	fault_unregister(fault_handle);
 	fault_handle = -1;
@@ -1094,3 +1096,5 @@ bool vmalloc_state_valid(void)
 	pthread_mutex_unlock(&vmap_lock);
 	return ok;
 }
+
+kmm_initcall(subsys, vmalloc, vmalloc_init, vmalloc_exit);

@@ -52,10 +52,6 @@ KMM_HIDDEN void va_destroy(struct va_tree *tree);
 /* Whole-tree check: address order, no overlap, heap order, subtree sizes, count. */
 KMM_HIDDEN bool va_tree_valid(const struct va_tree *tree);
 
-/* Boot and shutdown of the vmalloc area (vmalloc.c). */
-KMM_HIDDEN void vmalloc_init(void);
-KMM_HIDDEN void vmalloc_exit(void);
-
 /* Validate vmalloc.c's trees and accounting under its lock (tests, expensive asserts). */
 KMM_HIDDEN bool vmalloc_state_valid(void);
 

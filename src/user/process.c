@@ -18,6 +18,7 @@
 #include <kmm/context.h>
 #include "machine/machine.h"
 #include "user/process.h"
+#include "machine/initcall.h"
 
 #define FIRST_PID 1000
 
@@ -151,7 +152,7 @@ void kmm_process_destroy(struct kmm_process *p)
 	process_free(p);
 }
 
-void process_exit_all(void)
+static void process_exit_all(void)
 {
 	struct kmm_process *p;
 
@@ -193,3 +194,5 @@ unsigned long kmm_process_faults(const struct kmm_process *p)
 {
 	return __atomic_load_n(&p->faults, __ATOMIC_RELAXED);
 }
+
+kmm_initcall(late, processes, NULL, process_exit_all);

@@ -76,8 +76,6 @@ KMM_HIDDEN struct kmm_process *process_current(void);
 /* Make @p current for the calling thread; returns the previous one for process_leave(). */
 KMM_HIDDEN struct kmm_process *process_enter(struct kmm_process *p);
 KMM_HIDDEN void process_leave(struct kmm_process *prev);
-/* Shutdown: every process still alive exits. */
-KMM_HIDDEN void process_exit_all(void);
 
 /* ---- cred.c ---- */
 
@@ -105,7 +103,6 @@ KMM_HIDDEN void files_close_all(struct kmm_process *p);
  * to hand over (the miscdevice for misc devices, as misc_open does). */
 KMM_HIDDEN int chrdev_lookup(const char *path, struct inode **inode,
 			     const struct file_operations **fops, void **private_data);
-KMM_HIDDEN void chrdev_exit(void);
 /* The path of the node @inode belongs to. */
 KMM_HIDDEN const char *chrdev_inode_path(const struct inode *inode);
 

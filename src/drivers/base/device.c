@@ -24,6 +24,7 @@
 #include "kernel/dma/dma.h"
 #include "machine/io.h"
 #include "lib/list.h"
+#include "machine/initcall.h"
 
 struct bus_type platform_bus_type = { .name = "platform" };
 
@@ -504,7 +505,7 @@ int platform_get_irq(struct platform_device *pdev, unsigned int num)
 	return r ? (int)r->start : -ENXIO;
 }
 
-void device_shutdown_all(void)
+static void device_shutdown_all(void)
 {
 	bus_enter();
 	while (!list_empty(&devices)) {
@@ -521,8 +522,6 @@ void device_shutdown_all(void)
 		free(e);
 	}
 	bus_leave();
-	ioremap_exit();
-	mmio_exit();
-	swiotlb_exit();
-	dma_debug_exit();
 }
+
+kmm_initcall(device, devices, NULL, device_shutdown_all);

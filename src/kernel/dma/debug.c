@@ -24,6 +24,7 @@
 #include "kernel/dma/dma.h"
 #include "lib/list.h"
 #include "machine/report.h"
+#include "machine/initcall.h"
 
 #define HASH_BITS 10
 #define HASH_SIZE (1U << HASH_BITS)
@@ -324,7 +325,7 @@ void dma_debug_device_released(struct device *dev)
 		dir_str(leaked.dir), type_name[leaked.type]);
 }
 
-void dma_debug_exit(void)
+static void dma_debug_exit(void)
 {
 	pthread_mutex_lock(&table_lock);
 	if (table_ready) {
@@ -364,3 +365,5 @@ unsigned long kmm_dma_debug_errors(void)
 {
 	return __atomic_load_n(&error_count, __ATOMIC_RELAXED);
 }
+
+kmm_initcall(fs, dma_debug, NULL, dma_debug_exit);

@@ -51,13 +51,6 @@ KMM_HIDDEN void swiotlb_unmap(dma_addr_t addr, size_t size, enum dma_data_direct
 KMM_HIDDEN void swiotlb_sync(dma_addr_t addr, size_t size, enum dma_data_direction dir,
 			     bool for_cpu);
 
-/* Boot: set the pool up if the swiotlb option and the profile's rule say so, reserving its
- * frames with machine_reserve_low() before page_alloc_init(). */
-KMM_HIDDEN void swiotlb_init(void);
-
-/* Forget the pool (shutdown: its pages go with the machine). */
-KMM_HIDDEN void swiotlb_exit(void);
-
 /* Whether the machine has a pool: set at boot, cleared at shutdown, read on every map. */
 extern KMM_HIDDEN bool swiotlb_present;
 
@@ -119,17 +112,10 @@ KMM_HIDDEN void dma_debug_bad_map(struct device *dev, const void *addr, size_t l
 /* The driver is gone from @dev: report DMA memory it still holds. */
 KMM_HIDDEN void dma_debug_device_released(struct device *dev);
 
-/* Drop every entry (shutdown). */
-KMM_HIDDEN void dma_debug_exit(void);
-
 /* Report a failure in dev_err style with a stack: "DRIVER NAME: message". */
 KMM_HIDDEN void dma_report_dev(const char *id, struct device *dev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* ------------------------------------------------------------------ device.c */
-
-/* Shutdown: unbind every driver, unregister every platform device, forget the swiotlb pool
- * and empty the dma-debug table. */
-KMM_HIDDEN void device_shutdown_all(void);
 
 #endif /* KMM_INTERNAL_DMA_H */

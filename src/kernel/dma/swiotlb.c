@@ -37,6 +37,7 @@
 #include "kernel/dma/dma.h"
 #include "machine/machine.h"
 #include "machine/report.h"
+#include "machine/initcall.h"
 
 #define SLOTS_PER_PAGE (PAGE_SIZE / IO_TLB_SIZE)
 /* The kernel gives up on a pool smaller than 1 MiB. */
@@ -85,7 +86,9 @@ static bool wanted_at_boot(void)
 	}
 }
 
-void swiotlb_init(void)
+static void swiotlb_exit(void);
+
+static int swiotlb_init(void)
 {
 	unsigned long nslabs = (unsigned long)kmm_opts.swiotlb_slots;
 	phys_addr_t base;
@@ -93,12 +96,12 @@ void swiotlb_init(void)
 	memset(&pool, 0, sizeof(pool));
 	__atomic_store_n(&swiotlb_present, false, __ATOMIC_RELAXED);
 	if (!wanted_at_boot() || kmm_opts.swiotlb_slots <= 0)
-		return;
+		return 0;
 	nslabs = (nslabs + IO_TLB_SEGSIZE - 1) / IO_TLB_SEGSIZE * IO_TLB_SEGSIZE;
 	/* As the kernel does when low memory is short: halve, down to 1 MiB, then give up. */
 	while (machine_reserve_low(PAGE_ALIGN(nslabs * IO_TLB_SIZE), &base)) {
 		if (nslabs <= IO_TLB_MIN_SLABS)
-			return;
+			return 0;
 		nslabs = (nslabs / 2 + IO_TLB_SEGSIZE - 1) / IO_TLB_SEGSIZE * IO_TLB_SEGSIZE;
 	}
 	pool.orig = calloc(nslabs, sizeof(*pool.orig));
@@ -107,7 +110,7 @@ void swiotlb_init(void)
 	if (!pool.orig || !pool.nslots || !pool.busy) {
 		/* The frames stay reserved, as a failed memblock user's would. */
 		swiotlb_exit();
-		return;
+		return 0;
 	}
 	pool.nslabs = nslabs;
 	/* arm32 prints it whenever it exists (SWIOTLB_VERBOSE); x86's pci_iommu_init only when
@@ -118,9 +121,10 @@ void swiotlb_init(void)
 	__atomic_store_n(&pool.start, base, __ATOMIC_RELAXED);
 	__atomic_store_n(&pool.end, base + (phys_addr_t)nslabs * IO_TLB_SIZE, __ATOMIC_RELAXED);
 	__atomic_store_n(&swiotlb_present, true, __ATOMIC_RELAXED);
+	return 0;
 }
 
-void swiotlb_exit(void)
+static void swiotlb_exit(void)
 {
 	pthread_mutex_lock(&pool_lock);
 	__atomic_store_n(&swiotlb_present, false, __ATOMIC_RELAXED);
@@ -310,3 +314,6 @@ void kmm_swiotlb_print(FILE *out)
 		(unsigned long long)info.start, w, (unsigned long long)info.end,
 		(info.nslabs * IO_TLB_SIZE) >> 20);
 }
+
+kmm_initcall(postcore, swiotlb, swiotlb_init, NULL);
+kmm_initcall(fs, swiotlb_slots, NULL, swiotlb_exit);

@@ -29,6 +29,7 @@
 #include "kernel/locking/lockdep.h"
 #include "machine/report.h"
 #include "machine/symbols.h"
+#include "machine/initcall.h"
 
 #define MAX_CLASSES 1024
 #define CLASS_HASH 2048
@@ -73,7 +74,7 @@ static unsigned long deps[MAX_CLASSES][WORDS];
 static bool debug_locks = true;
 static unsigned long generation = 1; /* bumped at boot: every thread's held[] is then stale */
 
-void lockdep_boot(void)
+static int lockdep_boot(void)
 {
 	pthread_mutex_lock(&graph_lock);
 	for (unsigned int i = 0; i < MAX_CLASSES; i++) {
@@ -88,6 +89,7 @@ void lockdep_boot(void)
 	__atomic_store_n(&debug_locks, true, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&generation, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&graph_lock);
+	return 0;
 }
 
 void lockdep_init_map(struct lockdep_map *map, const char *name, const void *key, int wait_type)
@@ -557,3 +559,5 @@ void debug_show_held_locks(void)
 			t->held[i].map->name, at);
 	}
 }
+
+kmm_initcall(core, lockdep, lockdep_boot, NULL);

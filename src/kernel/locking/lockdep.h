@@ -10,9 +10,6 @@
 #include <kmm/lockdep.h>
 #include "machine/thread.h"
 
-/* Forget every class and dependency: a new machine starts with an empty graph. */
-KMM_HIDDEN void lockdep_boot(void);
-
 /* Append "ADDR (name){+.+.}-{w:w}, at: SYMBOL" for @map taken at @ip to the report. */
 KMM_HIDDEN void lockdep_add_lock_line(const char *prefix, const void *lock,
 				      const struct lockdep_map *map, void *ip);

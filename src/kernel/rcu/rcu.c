@@ -38,6 +38,7 @@
 #include "kernel/rcu/rcu.h"
 #include "machine/report.h"
 #include "machine/thread.h"
+#include "machine/initcall.h"
 
 /*
  * liburcu's memb entry points, declared here rather than through <urcu/urcu-memb.h>: that
@@ -514,7 +515,7 @@ void rcu_barrier(void)
 	barrier_wait();
 }
 
-void rcu_boot(void)
+static int rcu_boot(void)
 {
 	read_lock_disables_preemption = !kmm_opts.preempt_rcu;
 	pthread_mutex_lock(&cb_lock);
@@ -526,6 +527,7 @@ void rcu_boot(void)
 	__atomic_store_n(&cbs_invoked, 0, __ATOMIC_RELAXED);
 	accepting = true;
 	pthread_mutex_unlock(&cb_lock);
+	return 0;
 }
 
 void rcu_shutdown(void)
@@ -563,3 +565,5 @@ void rcu_shutdown(void)
 	gp_running = false;
 	pthread_mutex_unlock(&cb_lock);
 }
+
+kmm_initcall(core, rcu, rcu_boot, NULL);

@@ -33,10 +33,9 @@ KMM_HIDDEN unsigned int rcu_preempt_depth(const struct kmm_thread *t);
 KMM_HIDDEN void rcu_run_cpu(unsigned int cpu);
 
 /*
- * Boot resets the callback lists; shutdown (before the CPUs' threads stop) waits for the
- * queued callbacks, as rcu_barrier() does, and stops the grace-period thread.
+ * Shutdown (before the CPUs' threads stop): wait for the queued callbacks, as rcu_barrier()
+ * does, and stop the grace-period thread. Boot resets the callback lists (an initcall).
  */
-KMM_HIDDEN void rcu_boot(void);
 KMM_HIDDEN void rcu_shutdown(void);
 
 /*

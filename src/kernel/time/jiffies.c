@@ -12,11 +12,20 @@
 #include <kmm/context.h>
 #include "kernel/deferred.h"
 #include "machine/os.h"
+#include "machine/initcall.h"
 
 static long long clock_base_ns;
 static bool manual;
 static unsigned long manual_jiffies;
 static bool base_set;
+
+static int jiffies_boot(void)
+{
+	__atomic_store_n(&clock_base_ns, os_now_ns(), __ATOMIC_RELAXED);
+	__atomic_store_n(&manual, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&base_set, true, __ATOMIC_RELEASE);
+	return 0;
+}
 
 static unsigned long real_jiffies(void)
 {
@@ -25,13 +34,6 @@ static unsigned long real_jiffies(void)
 	return INITIAL_JIFFIES +
 	       (unsigned long)((os_now_ns() - __atomic_load_n(&clock_base_ns, __ATOMIC_RELAXED)) /
 			       (1000000000LL / HZ));
-}
-
-void jiffies_boot(void)
-{
-	__atomic_store_n(&clock_base_ns, os_now_ns(), __ATOMIC_RELAXED);
-	__atomic_store_n(&manual, false, __ATOMIC_RELAXED);
-	__atomic_store_n(&base_set, true, __ATOMIC_RELEASE);
 }
 
 unsigned long kmm_jiffies(void)
@@ -65,3 +67,5 @@ void kmm_jiffies_advance(unsigned long ticks)
 	__atomic_fetch_add(&manual_jiffies, ticks, __ATOMIC_SEQ_CST);
 	timer_run_due_all();
 }
+
+kmm_initcall(core, jiffies, jiffies_boot, NULL);
