@@ -282,7 +282,7 @@ mv -T "$CACHE/current-$flavour.new" "$CACHE/current-$flavour"
 for d in "$CACHE"/*/; do
 	d=${d%/}
 	[ -L "$d" ] || [ "$d" = "$DEST" ] && continue
-	read -r f v _ <"$d/.complete" 2>/dev/null || continue
+	[ -f "$d/.complete" ] && read -r f v _ <"$d/.complete" || continue
 	[[ $f =~ ^6\.1\.0-[0-9]+-$flavour$ ]] || continue
 	dpkg --compare-versions "$v" lt "$ver" || continue
 	say "removing the older $f ($v) from $CACHE"
