@@ -98,7 +98,10 @@ say "host packages ready ($(elapsed) s)"
 
 apt_dir=$CACHE/apt
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+# A binary package cache of those lists (Docker images turn it off for the host's) saves each
+# query a full parse of ~40 MB of lists: 2.5 s a call.
 aptopt=(-o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
+	-o Dir::Cache::pkgcache=pkgcache.bin -o Dir::Cache::srcpkgcache=
 	-o APT::Architectures::=amd64 -o APT::Architectures::=i386
 	-o APT::Sandbox::User=root)
 refreshed=0
