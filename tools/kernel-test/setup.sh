@@ -171,7 +171,10 @@ choose() {
 		[ -n "$want_abi" ] && [ "$a" != "$want_abi" ] && continue
 		[ -n "$want_ver" ] && [ "$v" != "$want_ver" ] && continue
 		if [ "$miss" != - ]; then
-			say "skipping $a-$flavour ($v, $s): no ${miss//,/, } at $v"
+			# once, though a retry on refreshed lists passes here again
+			[[ $said == *" $a=$v "* ]] ||
+				say "skipping $a-$flavour ($v, $s): no ${miss//,/, } at $v"
+			said="$said $a=$v "
 			continue
 		fi
 		abi=$a ver=$v suite=$s dest=$CACHE/$a-${flavour}_$v
@@ -200,7 +203,7 @@ choose() {
 what=""
 [ -n "$want_abi" ] && what="$what ABI $want_abi"
 [ -n "$want_ver" ] && what="$what version $want_ver"
-abi="" ver="" suite="" dest=""
+abi="" ver="" suite="" dest="" said=""
 if [ -n "$want_abi" ] && [ -n "$want_ver" ] &&
 	[ -f "$CACHE/$want_abi-${flavour}_$want_ver/.complete" ]; then
 	# Both overrides given and already fetched: no archive needed.
