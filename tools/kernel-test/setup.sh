@@ -108,10 +108,12 @@ refreshed=0
 refresh() {
 	refreshed=1
 	# One index that fails (a mirror mid-sync, the i386 security index's hash) leaves the others
-	# usable: report it and choose among what was fetched.
-	if ! timeout 180 apt-get "${aptopt[@]}" update -qq >/dev/null 2>"$apt_dir/update.log"; then
-		say "apt-get update: $(grep -m1 -E '^(E|W|Err):' "$apt_dir/update.log" || echo failed)"
-	fi
+	# usable, and apt keeps the old copy of a list it could not fetch: report the first problem and
+	# choose among what the lists hold. apt exits 0 on a failed fetch, hence the look at its log.
+	timeout 180 apt-get "${aptopt[@]}" update -qq >/dev/null 2>"$apt_dir/update.log" ||
+		echo "E: apt-get update exited with $?" >>"$apt_dir/update.log"
+	grep -q -E '^(E|W):' "$apt_dir/update.log" &&
+		say "apt-get update: $(grep -m1 -E '^(E|W):' "$apt_dir/update.log")"
 	touch "$apt_dir/updated"
 }
 
@@ -192,6 +194,7 @@ choose() {
 			return 0
 		fi
 		rm -rf "$dest.tmp"
+		download_failed=1
 		say "download of $a-$flavour ($v, $s) failed: $(grep -m1 -E '^(E|Err):' \
 			"$apt_dir/download.log" || echo "see $apt_dir/download.log")"
 		[ $refreshed = 0 ] && return 1
@@ -203,7 +206,7 @@ choose() {
 what=""
 [ -n "$want_abi" ] && what="$what ABI $want_abi"
 [ -n "$want_ver" ] && what="$what version $want_ver"
-abi="" ver="" suite="" dest="" said=""
+abi="" ver="" suite="" dest="" said="" download_failed=0
 if [ -n "$want_abi" ] && [ -n "$want_ver" ] &&
 	[ -f "$CACHE/$want_abi-${flavour}_$want_ver/.complete" ]; then
 	# Both overrides given and already fetched: no archive needed.
@@ -212,9 +215,14 @@ if [ -n "$want_abi" ] && [ -n "$want_ver" ] &&
 else
 	[ -n "$(find "$apt_dir/updated" -mmin -60 2>/dev/null)" ] || refresh
 	choose || { [ $refreshed = 0 ] && refresh && choose; } || {
-		say "no usable 6.1 $flavour kernel${what:+ with$what} in the configured archives;" \
-			"newest on offer (ABI, version, suite, missing companions):" >&2
-		candidates | head -n 5 | sed 's/^/    /' >&2
+		if [ $download_failed = 1 ]; then
+			say "no usable 6.1 $flavour kernel${what:+ with$what} could be downloaded" \
+				"(see above)" >&2
+		else
+			say "no usable 6.1 $flavour kernel${what:+ with$what} in the configured archives;" \
+				"newest on offer (ABI, version, suite, missing companions):" >&2
+			candidates | head -n 5 | sed 's/^/    /' >&2
+		fi
 		exit 1
 	}
 fi
