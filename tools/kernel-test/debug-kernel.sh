@@ -2,16 +2,19 @@
 # Build a small 6.1 kernel with CONFIG_DEBUG_ATOMIC_SLEEP, which Debian's kernel does not enable, so the
 # probe can record the might_sleep report ("BUG: sleeping function called from invalid context").
 #
-# The source is Debian's linux-source-6.1 package of the same version as the pinned kernel in setup.sh,
-# configured as tinyconfig + debug.config beside this script. The result goes to
-# $CACHE/<abi>-debug/ laid out like setup.sh's folder (headers -> the build tree, vmlinux), so
-# `run --debug` treats both alike. Takes ~3.5 minutes on 2 cores; optional, not part of the normal run.
+# The source is Debian's linux-source-6.1 package of the same version as the amd64 kernel setup.sh
+# chose (found through setup.sh's apt lists), configured as tinyconfig + debug.config beside this
+# script. The result goes beside that kernel's folder, $CACHE/<flavour>_<version>-debug/, laid out
+# like it (headers -> the build tree, vmlinux), so `run --debug` treats both alike. Takes ~3.5
+# minutes on 2 cores; optional, not part of the normal run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/setup.sh" >/dev/null
-eval "$(grep -E '^KMM_KERNEL_(ABI|PKGVER)=' "$here/setup.sh")"
 CACHE=${KMM_KERNEL_CACHE:-${HOME:-/root}/.cache/kmm-kernel}
-DEST=$CACHE/$KMM_KERNEL_ABI-debug
+chosen=$(readlink -f "$CACHE/current-amd64")
+read -r flavour KMM_KERNEL_PKGVER <"$chosen/.complete"
+KMM_KERNEL_ABI=${flavour%-amd64}
+DEST=$chosen-debug
 t0=$(date +%s)
 say() { echo "kernel-test debug-kernel: $* ($(($(date +%s) - t0)) s)"; }
 
@@ -27,7 +30,9 @@ done
 
 rm -rf "$DEST"
 mkdir -p "$DEST/deb"
-(cd "$DEST/deb" && apt-get download -q -o APT::Sandbox::User=root "linux-source-6.1=$KMM_KERNEL_PKGVER" >/dev/null)
+(cd "$DEST/deb" && apt-get download -q -o APT::Sandbox::User=root \
+	-o "Dir::State::Lists=$CACHE/apt/lists" -o "Dir::Cache=$CACHE/apt/cache" \
+	"linux-source-6.1=$KMM_KERNEL_PKGVER" >/dev/null)
 dpkg-deb --fsys-tarfile "$DEST"/deb/*.deb | tar -xO ./usr/src/linux-source-6.1.tar.xz | tar -C "$DEST" -xJf -
 rm -rf "$DEST/deb"
 mv "$DEST/linux-source-6.1" "$DEST/src"
