@@ -86,8 +86,8 @@ static void read_reference_in(struct text *t, const char *dir, const char *name)
 	FILE *f;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%.*s/../../kernel/%s/%s", dir_len, slash ? __FILE__ : ".", dir,
-		 name);
+	snprintf(path, sizeof(path), "%.*s/../../kernel/%s/%s", dir_len, slash ? __FILE__ : ".",
+		 dir, name);
 	f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "cannot read %s\n", path);
