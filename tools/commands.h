@@ -8,9 +8,14 @@
 #include <kmm/kmm.h>
 
 struct kmm_cli {
+	const char *command;
 	struct kmm_config config;
+	/* The machine options as typed, to name them in an error. */
+	const char *profile_text, *mem_text, *cpus_text;
 	bool json;
 	bool show_options;
+	bool once;
+	bool help;
 	char **args;
 	int nargs;
 };

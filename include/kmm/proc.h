@@ -17,6 +17,15 @@
  */
 int kmm_proc_show(const char *name, FILE *out);
 
+/**
+ * kmm_proc_name - the name of a /proc file kmm_proc_show() knows
+ * @index: 0, 1, ... in turn
+ *
+ * Context: any; needs no machine.
+ * Return: the @index-th name, or NULL past the last.
+ */
+const char *kmm_proc_name(unsigned int index);
+
 void kmm_proc_buddyinfo(FILE *out);
 void kmm_proc_meminfo(FILE *out);
 void kmm_proc_zoneinfo(FILE *out);

@@ -7,6 +7,7 @@
 #ifndef KMM_INTERNAL_OPTIONS_H
 #define KMM_INTERNAL_OPTIONS_H
 
+#include <kmm/kmm.h>
 #include "machine/os.h"
 
 struct kmm_opts {
@@ -36,7 +37,13 @@ enum kmm_swiotlb_mode {
 
 extern KMM_HIDDEN struct kmm_opts kmm_opts;
 
-/* Reset every option to its default, then apply @text ("name=value,..."); -EINVAL on error. */
-KMM_HIDDEN int options_load(const char *text);
+/*
+ * Check @text ("name=value,...", from @setting: "KMM_OPTIONS" or "options") without applying
+ * it. Return: 0, or -EINVAL with @why naming the wrong item and what it allows.
+ */
+KMM_HIDDEN int options_check(const char *setting, const char *text, struct kmm_setting_error *why);
+
+/* Reset every option to its default, then apply @text; -EINVAL on error (check it first). */
+KMM_HIDDEN int options_load(const char *setting, const char *text);
 
 #endif /* KMM_INTERNAL_OPTIONS_H */

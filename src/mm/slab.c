@@ -702,10 +702,14 @@ unsigned long slab_unreclaimable_pages(void)
 
 static int slab_init(void)
 {
+	int err;
+
 	slab_lin_start = PAGE_OFFSET;
 	slab_lin_size = kmm_layout.high_mem - PAGE_OFFSET;
 	slab_mem_map = mem_map;
-	slab_debug_init();
+	err = slab_debug_init();
+	if (err)
+		return err;
 	slab_shrinker = (struct shrinker){ .count_objects = slab_count,
 					   .scan_objects = slab_scan,
 					   .seeks = DEFAULT_SEEKS };

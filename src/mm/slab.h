@@ -401,8 +401,11 @@ static inline __attribute__((always_inline)) void slab_free_any(struct page *pag
 
 /* ---- slab_debug.c ---- */
 
-/* Parse KMM_DEBUG once per boot; the slab_debug flags a new cache called @name gets. */
-KMM_HIDDEN void slab_debug_init(void);
+/*
+ * Parse KMM_DEBUG once per boot (-EINVAL, explained, for a value it refuses); the slab_debug
+ * flags a new cache called @name gets.
+ */
+KMM_HIDDEN int slab_debug_init(void);
 KMM_HIDDEN slab_flags_t slab_debug_flags_for(const char *name, slab_flags_t flags);
 
 /* Lay out debug bytes of every object of a new slab (red zones inactive, poison). */
