@@ -16,6 +16,7 @@
 #include <kmm/proc.h>
 
 #include "commands.h"
+#include "json.h"
 
 #ifndef KMM_VERSION_STRING
 #define KMM_VERSION_STRING "unknown"
@@ -52,21 +53,26 @@ static const struct command commands[] = {
 	  "vmalloc area, pkmap and fixmap hold, /proc/buddyinfo and /proc/meminfo.\n"
 	  "  --json      the same as one JSON object\n"
 	  "  --options   also list every run-time option (KMM_OPTIONS) with its value\n" },
-	{ "demo", cmd_demo, takes_nothing, 0, "",
+	{ "demo", cmd_demo, takes_nothing, OPT_JSON, "[--json]",
 	  "a guided tour of the default machine, one step per layer",
 	  "Boot a machine and walk through it: the buddy allocator, a sleeping allocation in\n"
 	  "atomic context, a double free, slab caches, a framebuffer driver mapped into a\n"
-	  "process, vmalloc with a guard page, a NIC receiving by DMA. Reports go to stderr.\n" },
-	{ "slabinfo", cmd_slabinfo, takes_nothing, 0, "", "/proc/slabinfo",
-	  "Boot a machine and print /proc/slabinfo, in the kernel's format.\n" },
-	{ "top", cmd_top, check_top, OPT_ONCE, "[--once] [ROWS]",
+	  "process, vmalloc with a guard page, a NIC receiving by DMA. Reports go to stderr.\n"
+	  "  --json      print only a summary of the run (each step, its reports), as JSON\n" },
+	{ "slabinfo", cmd_slabinfo, takes_nothing, OPT_JSON, "[--json]", "/proc/slabinfo",
+	  "Boot a machine and print /proc/slabinfo, in the kernel's format.\n"
+	  "  --json      every cache as a JSON object\n" },
+	{ "top", cmd_top, check_top, OPT_JSON | OPT_ONCE, "[--once] [--json] [ROWS]",
 	  "the biggest slab caches, as slabtop shows them",
 	  "Boot a machine and print slabtop's summary and its ROWS biggest caches (30 when\n"
 	  "ROWS is left out), once.\n"
-	  "  --once      print once and exit (the only mode for now)\n" },
-	{ "proc", run_proc, check_proc, 0, "NAME", "/proc/NAME of the machine",
+	  "  --once      print once and exit (the only mode for now)\n"
+	  "  --json      the summary and the caches as JSON\n" },
+	{ "proc", run_proc, check_proc, OPT_JSON, "[--json] NAME", "/proc/NAME of the machine",
 	  "Boot a machine and print one of its /proc files: NAME is one of\n"
-	  "  %s.\n" },
+	  "  %s.\n"
+	  "  --json      the view as JSON: meminfo, buddyinfo, zoneinfo, slabinfo and vmstat\n"
+	  "              as numbers, any other view as its lines\n" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -188,6 +194,8 @@ static int check_proc(const struct kmm_cli *cli)
 
 static int run_proc(const struct kmm_cli *cli)
 {
+	if (cli->json)
+		return json_proc(cli->args[0], stdout);
 	return kmm_proc_show(cli->args[0], stdout);
 }
 
