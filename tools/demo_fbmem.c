@@ -66,9 +66,14 @@ int demo_step_fbmem(void)
 	shim_process = NULL;
 	if (!err)
 		err = fbmem_board_write_ppm(PICTURE);
-	if (!err)
-		printf("\n  the display's frame is in %s (checksum %08x)\n", PICTURE,
-		       fbmem_board_checksum());
+	if (!err) {
+		/* Say where, in full: the picture lands in whatever folder the demo ran in. */
+		char *where = realpath(PICTURE, NULL);
+
+		printf("\n  the display's frame is in %s (checksum %08x)\n",
+		       where ? where : PICTURE, fbmem_board_checksum());
+		free(where);
+	}
 	fbmem_board_exit();
 	return err;
 }
