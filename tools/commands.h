@@ -16,6 +16,7 @@ struct kmm_cli {
 	bool show_options;
 	bool once;
 	bool help;
+	const char *html; /* report --html FILE */
 	char **args;
 	int nargs;
 };
@@ -24,6 +25,12 @@ int cmd_info(const struct kmm_cli *cli);
 int cmd_demo(const struct kmm_cli *cli);
 int cmd_slabinfo(const struct kmm_cli *cli);
 int cmd_top(const struct kmm_cli *cli);
+int cmd_report(const struct kmm_cli *cli);
+
+/* The memory report as one HTML page at @path (report.c); 0 or a negative errno. */
+int report_write_html(const char *path);
+/* The demo's report, kmm-report.html in the current folder; says where. */
+int demo_write_report(void);
 
 /* The demo's slab step (slabinfo.c). */
 int demo_step_slab(void);

@@ -24,6 +24,8 @@ void json_string(FILE *out, const char *s)
 
 		if (c == '"' || c == '\\')
 			fprintf(out, "\\%c", c);
+		else if (c == '<') /* so no text can close the <script> holding a report's data */
+			fputs("\\u003c", out);
 		else if (c == '\n')
 			fputs("\\n", out);
 		else if (c == '\t')

@@ -180,6 +180,8 @@ int demo_step_slab(void)
 	       ksize(buf), kmalloc(0, GFP_KERNEL));
 	printf("\nkmm top (slabtop's view, biggest caches first):\n\n");
 	print_top(stdout, 6);
+	if (demo_write_report())
+		return -1;
 	for (int i = 3; i < 100; i++)
 		kmem_cache_free(cache, objs[i]);
 	printf("\n  kmem_cache_destroy() with 3 objects still allocated -- reported, and the\n"
