@@ -1,6 +1,6 @@
 /*
  * context.c - the calling thread's execution context: preempt count, interrupt state, CPU,
- * pid and name; might_sleep(), which reports a sleeping call made in atomic context; and
+ * pid and name, the simulated process it acts for; might_sleep(), which reports a sleeping call made in atomic context; and
  * the scheduler's own check where a thread really blocks ("scheduling while atomic").
  *
  * Each field belongs to its thread; no locks. The transitions between preemptible and atomic
@@ -257,6 +257,27 @@ unsigned int kmm_this_cpu_checked(const char *what, const char *file, int line)
 }
 
 /* Forget which call sites have reported: a new machine starts afresh. */
+/* The process a user-side call acts for is part of the calling thread's context. */
+static __thread struct kmm_process *current_process;
+
+struct kmm_process *process_current(void)
+{
+	return current_process;
+}
+
+struct kmm_process *process_enter(struct kmm_process *p)
+{
+	struct kmm_process *prev = current_process;
+
+	current_process = p;
+	return prev;
+}
+
+void process_leave(struct kmm_process *prev)
+{
+	current_process = prev;
+}
+
 void context_reset(void)
 {
 	memset(seen_files, 0, sizeof(seen_files));

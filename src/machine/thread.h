@@ -10,6 +10,7 @@
 #define KMM_INTERNAL_THREAD_H
 
 #include <kmm/context.h>
+#include "machine/initcall.h"
 #include "machine/stats.h"
 #include "mm/internal.h"
 
@@ -64,6 +65,29 @@ extern KMM_HIDDEN __thread struct kmm_thread *kmm_thread_self
 	__attribute__((tls_model("initial-exec")));
 
 KMM_HIDDEN struct kmm_thread *thread_create(void);
+
+/*
+ * What a subsystem keeps per thread is set up when the thread first enters kmm and given back
+ * when it exits: kmm_thread_hook(level, id, init, exit) registers both halves (either may be
+ * NULL) in a linker-built table, as kmm_initcall() does for boot. Inits run by level (core
+ * first), exits in reverse, so a thread's slab caches are flushed before its page caches are
+ * drained. Both run in the thread itself (exit: its pthread key destructor).
+ */
+struct thread_hook {
+	enum initcall_level level;
+	const char *name;
+	void (*init)(struct kmm_thread *t);
+	void (*exit)(struct kmm_thread *t);
+};
+
+#define kmm_thread_hook(lvl, id, init_fn, exit_fn)                                           \
+	static const struct thread_hook thread_hook_##id = { .level = INITCALL_LEVEL_##lvl,  \
+							     .name = #id,                    \
+							     .init = init_fn,                \
+							     .exit = exit_fn };              \
+	static const struct thread_hook *const thread_hook_ptr_##id                           \
+		__attribute__((used, section("kmm_thread_hooks"), aligned(sizeof(void *)))) = \
+			&thread_hook_##id
 
 /* The calling thread's state, created on first use. */
 static inline struct kmm_thread *thread_current(void)

@@ -602,7 +602,7 @@ static unsigned long slab_scan(struct shrinker *sh, struct shrink_control *sc)
 
 /* ---------------------------------------------------------------- threads */
 
-void slab_thread_exit(struct kmm_thread *t)
+static void slab_thread_exit(struct kmm_thread *t)
 {
 	pthread_mutex_lock(&slab_mutex);
 	for (unsigned int id = 0; id < t->nr_slab_cpus && id < nr_ids; id++) {
@@ -731,3 +731,4 @@ static void slab_exit(void)
 }
 
 kmm_initcall(subsys, slab, slab_init, slab_exit);
+kmm_thread_hook(subsys, slab_cpu, NULL, slab_thread_exit);

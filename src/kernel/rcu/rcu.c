@@ -103,13 +103,13 @@ static struct rcu_head *list_take(struct cb_list *l, struct rcu_head ***tail)
 
 /* ---- readers ---- */
 
-void rcu_thread_init(struct kmm_thread *t)
+static void rcu_thread_init(struct kmm_thread *t)
 {
 	(void)t;
 	urcu_memb_register_thread();
 }
 
-void rcu_thread_exit(struct kmm_thread *t)
+static void rcu_thread_exit(struct kmm_thread *t)
 {
 	if (t->rcu_readers) {
 		t->rcu_readers = 0;
@@ -567,3 +567,4 @@ void rcu_shutdown(void)
 }
 
 kmm_initcall(core, rcu, rcu_boot, NULL);
+kmm_thread_hook(core, rcu_reader, rcu_thread_init, rcu_thread_exit);

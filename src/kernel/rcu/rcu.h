@@ -14,8 +14,6 @@ struct page;
  * Register @t with liburcu when kmm first sees the thread; take it out when the thread
  * exits (closing a read-side section it left open). Context: the thread itself.
  */
-KMM_HIDDEN void rcu_thread_init(struct kmm_thread *t);
-KMM_HIDDEN void rcu_thread_exit(struct kmm_thread *t);
 
 /*
  * The checks of CONFIG_PROVE_RCU where a thread may sleep (might_sleep: "Illegal context
