@@ -4,7 +4,7 @@
  *
  * mm->mmap is a list of VMAs sorted by address, inside the user window, never overlapping.
  * New mappings go top-down from the window's end, as on Linux. Each VMA carries one kmm_pte
- * per page (internal/process.h); a page is present exactly when its host range is mapped,
+ * per page (user/process.h); a page is present exactly when its host range is mapped,
  * and its host protection is vma_host_prot() of the VMA flags and the pte.
  *
  * Order of a VMA's end, as in the kernel: its pages are unmapped (references dropped), then
