@@ -29,7 +29,7 @@ int cmd_report(const struct kmm_cli *cli);
 
 /* The memory report as one HTML page at @path (report.c); 0 or a negative errno. */
 int report_write_html(const char *path);
-/* The demo's report, kmm-report.html in the current folder; says where. */
+/* The demo's report, kmm-report.html in the current folder; says where, or why not. */
 int demo_write_report(void);
 
 /* The demo's slab step (slabinfo.c). */
