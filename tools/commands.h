@@ -5,6 +5,7 @@
 #define KMM_TOOLS_COMMANDS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <kmm/kmm.h>
 
 struct kmm_cli {
@@ -17,6 +18,7 @@ struct kmm_cli {
 	bool once;
 	bool help;
 	const char *html; /* report --html FILE */
+	long pid; /* --pid: a running program's machine instead of a fresh one */
 	char **args;
 	int nargs;
 };
@@ -31,6 +33,14 @@ int cmd_report(const struct kmm_cli *cli);
 int report_write_html(const char *path);
 /* The demo's report, kmm-report.html in the current folder; says where, or why not. */
 int demo_write_report(void);
+
+/* slabtop's screen of @n caches, which it sorts (slabinfo.c). */
+struct kmm_slab_info;
+void top_print_rows(FILE *out, struct kmm_slab_info *info, int n, int max_rows);
+
+/* A running program's views (live.c): print one, or refresh top's screen until 'q'. */
+int live_proc(const struct kmm_cli *cli, const char *view);
+int live_top(const struct kmm_cli *cli, int rows);
 
 /* The demo's slab step (slabinfo.c). */
 int demo_step_slab(void);

@@ -30,6 +30,7 @@ enum {
 	OPT_OPTIONS = 1 << 1,
 	OPT_ONCE = 1 << 2,
 	OPT_HTML = 1 << 3,
+	OPT_PID = 1 << 4,
 };
 
 struct command {
@@ -64,15 +65,20 @@ static const struct command commands[] = {
 	{ "slabinfo", cmd_slabinfo, takes_nothing, OPT_JSON, "[--json]", "/proc/slabinfo",
 	  "Boot a machine and print /proc/slabinfo, in the kernel's format.\n"
 	  "  --json      every cache as a JSON object\n" },
-	{ "top", cmd_top, check_top, OPT_JSON | OPT_ONCE, "[--once] [--json] [ROWS]",
-	  "the biggest slab caches, as slabtop shows them",
+	{ "top", cmd_top, check_top, OPT_JSON | OPT_ONCE | OPT_PID,
+	  "[--pid PID] [--once] [--json] [ROWS]", "the biggest slab caches, as slabtop shows them",
 	  "Boot a machine and print slabtop's summary and its ROWS biggest caches (30 when\n"
-	  "ROWS is left out), once.\n"
-	  "  --once      print once and exit (the only mode for now)\n"
+	  "ROWS is left out), once. With --pid, watch a running program's machine instead:\n"
+	  "the screen is redrawn every second, fitted to the terminal, until q.\n"
+	  "  --pid PID   a program run with KMM_OPTIONS=proc_socket=1\n"
+	  "  --once      print once and exit\n"
 	  "  --json      the summary and the caches as JSON\n" },
-	{ "proc", run_proc, check_proc, OPT_JSON, "[--json] NAME", "/proc/NAME of the machine",
+	{ "proc", run_proc, check_proc, OPT_JSON | OPT_PID, "[--pid PID] [--json] NAME",
+	  "/proc/NAME of the machine",
 	  "Boot a machine and print one of its /proc files: NAME is one of\n"
 	  "  %s.\n"
+	  "  --pid PID   the view of a running program's machine (one run with\n"
+	  "              KMM_OPTIONS=proc_socket=1) instead of a fresh one\n"
 	  "  --json      the view as JSON: meminfo, buddyinfo, zoneinfo, slabinfo and vmstat\n"
 	  "              as numbers, any other view as its lines\n" },
 	{ "report", cmd_report, check_report, OPT_HTML, "--html FILE",
@@ -215,6 +221,8 @@ static int check_report(const struct kmm_cli *cli)
 
 static int run_proc(const struct kmm_cli *cli)
 {
+	if (cli->pid)
+		return live_proc(cli, cli->args[0]);
 	if (cli->json)
 		return json_proc(cli->args[0], stdout);
 	return kmm_proc_show(cli->args[0], stdout);
@@ -257,6 +265,19 @@ static int parse_mem(const char *text, unsigned long long *bytes)
 	return 0;
 }
 
+static int parse_pid(const char *text, long *pid)
+{
+	char *end;
+
+	errno = 0;
+	*pid = strtol(text, &end, 10);
+	if (*text < '1' || *text > '9' || *end || errno || *pid > 0x7fffffff) {
+		fprintf(stderr, "kmm: --pid %s: not a process id\n", text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int bad_option(const struct command *c, char **argv, int c_opt)
 {
 	const char *arg = argv[optind - 1];
@@ -292,6 +313,7 @@ static int parse_args(const struct command *c, int argc, char **argv, struct kmm
 		{ "options", no_argument, NULL, 'o' },
 		{ "once", no_argument, NULL, '1' },
 		{ "html", required_argument, NULL, 'H' },
+		{ "pid", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -332,6 +354,12 @@ static int parse_args(const struct command *c, int argc, char **argv, struct kmm
 				return not_here(c, "--html");
 			cli->html = optarg;
 			break;
+		case 'P':
+			if (!(c->opts & OPT_PID))
+				return not_here(c, "--pid");
+			if (parse_pid(optarg, &cli->pid))
+				return -EINVAL;
+			break;
 		case 'h':
 			cli->help = true;
 			break;
@@ -361,6 +389,18 @@ static int run(const struct command *c, struct kmm_cli *cli)
 {
 	struct kmm_setting_error why;
 	int err;
+
+	if (cli->pid) {
+		/* A running program's machine: nothing to boot here. */
+		if (cli->profile_text || cli->mem_text || cli->cpus_text || cli->json) {
+			fprintf(stderr,
+				"kmm: %s --pid %ld: the machine options and --json do not "
+				"apply to a running program's machine\n",
+				c->name, cli->pid);
+			return EXIT_USAGE;
+		}
+		return c->run(cli) ? 1 : 0;
+	}
 
 	if (kmm_config_check(&cli->config, &why)) {
 		explain(cli, &why);

@@ -52,20 +52,12 @@ struct top_summary {
 	double size_kb, active_size_kb, min_kb, max_kb;
 };
 
-/* Every cache, biggest first, in *@info (the caller frees it), and their summary. */
-static int top_caches(struct kmm_slab_info **info, struct top_summary *t)
+/* The summary of @n caches, which it sorts biggest first. */
+static void summarize(struct kmm_slab_info *info, int n, struct top_summary *t)
 {
-	int n;
-
 	*t = (struct top_summary){ 0 };
-	*info = calloc(MAX_CACHES, sizeof(**info));
-	if (!*info)
-		return 0;
-	n = kmm_slab_info(*info, MAX_CACHES);
-	if (n > MAX_CACHES)
-		n = MAX_CACHES;
 	for (int i = 0; i < n; i++) {
-		const struct kmm_slab_info *c = &(*info)[i];
+		const struct kmm_slab_info *c = &info[i];
 		double obj_kb = c->objsize / 1024.0;
 
 		t->objs += c->num_objs;
@@ -81,17 +73,28 @@ static int top_caches(struct kmm_slab_info **info, struct top_summary *t)
 			t->max_kb = obj_kb;
 	}
 	t->caches = n;
-	qsort(*info, (size_t)n, sizeof(**info), by_size);
+	qsort(info, (size_t)n, sizeof(*info), by_size);
+}
+
+/* Every cache of this machine, biggest first, in *@info (the caller frees it), and their summary. */
+static int top_caches(struct kmm_slab_info **info, struct top_summary *t)
+{
+	int n;
+
+	*info = calloc(MAX_CACHES, sizeof(**info));
+	n = *info ? kmm_slab_info(*info, MAX_CACHES) : 0;
+	if (n > MAX_CACHES)
+		n = MAX_CACHES;
+	summarize(*info, n, t);
 	return n;
 }
 
 /* slabtop's layout: five summary lines, then one row per cache, biggest first. */
-static void print_top(FILE *out, int max_rows)
+void top_print_rows(FILE *out, struct kmm_slab_info *info, int n, int max_rows)
 {
-	struct kmm_slab_info *info;
 	struct top_summary t;
-	int n = top_caches(&info, &t);
 
+	summarize(info, n, &t);
 	fprintf(out, " Active / Total Objects (%% used)    : %lu / %lu (%.1f%%)\n", t.active,
 		t.objs, pct(t.active, t.objs));
 	fprintf(out, " Active / Total Slabs (%% used)      : %lu / %lu (%.1f%%)\n", t.active_slabs,
@@ -108,6 +111,14 @@ static void print_top(FILE *out, int max_rows)
 			info[i].active_objs, pct(info[i].active_objs, info[i].num_objs),
 			info[i].objsize / 1024.0, info[i].num_slabs, info[i].objperslab,
 			cache_bytes(&info[i]) >> 10, info[i].name);
+}
+
+static void print_top(FILE *out, int max_rows)
+{
+	struct kmm_slab_info *info = calloc(MAX_CACHES, sizeof(*info));
+	int n = info ? kmm_slab_info(info, MAX_CACHES) : 0;
+
+	top_print_rows(out, info, n > MAX_CACHES ? MAX_CACHES : n, max_rows);
 	free(info);
 }
 
@@ -143,6 +154,8 @@ int cmd_top(const struct kmm_cli *cli)
 {
 	int rows = cli->nargs ? atoi(cli->args[0]) : 30;
 
+	if (cli->pid)
+		return live_top(cli, rows);
 	if (cli->json)
 		print_top_json(stdout, rows);
 	else

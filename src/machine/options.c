@@ -57,6 +57,8 @@ static const struct option_desc options[] = {
 	  NULL },
 	{ "swiotlb_force", &kmm_opts.swiotlb_force, 0, 0, 1,
 	  "bounce every streaming DMA mapping through swiotlb, reachable or not", NULL },
+	{ "proc_socket", &kmm_opts.proc_socket, 0, 0, 1,
+	  "serve the /proc views on a Unix socket, for kmm proc --pid and kmm top --pid", NULL },
 	{ "preempt_rcu", &kmm_opts.preempt_rcu, 1, 0, 1,
 	  "CONFIG_PREEMPT_RCU, as Debian's kernel: rcu_read_lock() counts a nesting depth; 0: it "
 	  "disables preemption, as in a non-preemptible kernel",

@@ -25,6 +25,7 @@ struct kmm_opts {
 	long swiotlb_slots; /* bounce slots of IO_TLB_SIZE bytes in the swiotlb pool */
 	long swiotlb_force; /* bounce every streaming mapping (swiotlb=force) */
 	long preempt_rcu; /* CONFIG_PREEMPT_RCU: rcu_read_lock() leaves preemption on */
+	long proc_socket; /* serve the /proc views to other processes (fs/proc_socket.c) */
 };
 
 /* Values of the swiotlb option. */
