@@ -14,6 +14,7 @@
 #include <kmm/kunit.h>
 #include <kmm/printk.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/types.h>
 #include <string.h>

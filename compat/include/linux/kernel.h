@@ -6,6 +6,7 @@
 #include <linux/compiler.h>
 #include <linux/kconfig.h>
 #include <linux/printk.h>
+#include <linux/bug.h>
 #include <kmm/context.h>
 
 #ifndef container_of
