@@ -279,6 +279,13 @@ static int cpu_boot(void)
 	return 0;
 }
 
+static void *(*thread_bodies[NR_CPU_THREAD_KINDS])(void *cpu);
+
+void cpu_register_thread_body(enum cpu_thread_kind kind, void *(*body)(void *cpu))
+{
+	thread_bodies[kind] = body;
+}
+
 /*
  * Start @c's interrupt and softirq threads; under start_lock. When the host refuses a thread
  * (pthread_create fails: its thread or memory limits), say so once and leave @c without
@@ -288,10 +295,11 @@ static int cpu_boot(void)
 static bool start_cpu_threads(struct sim_cpu *c, void *arg)
 {
 	static bool reported;
-	int err = pthread_create(&c->irq_thread, NULL, irq_thread_main, arg);
+	int err = pthread_create(&c->irq_thread, NULL, thread_bodies[CPU_IRQ_THREAD], arg);
 
 	if (!err) {
-		err = pthread_create(&c->softirq_thread, NULL, softirq_thread_main, arg);
+		err = pthread_create(&c->softirq_thread, NULL, thread_bodies[CPU_SOFTIRQ_THREAD],
+				     arg);
 		if (err) {
 			pthread_mutex_lock(&c->lock);
 			c->stop = true;
@@ -321,7 +329,7 @@ void cpu_threads_start(void)
 	if (__atomic_load_n(&threads_running, __ATOMIC_ACQUIRE))
 		return;
 	/* No machine, no CPUs to run on: work raised now waits for a boot (which forgets it). */
-	if (!kmm_booted())
+	if (!kmm_booted() || !thread_bodies[CPU_IRQ_THREAD] || !thread_bodies[CPU_SOFTIRQ_THREAD])
 		return;
 	pthread_mutex_lock(&start_lock);
 	for (unsigned int i = 0; !threads_running && i < cpu_count(); i++) {
