@@ -6,8 +6,8 @@
  *   - a static DEFINE_PER_CPU variable, registered on its first access through any CPU: its
  *     copies are one malloc'd block, each copy initialised from the variable's current
  *     (initial) bytes, stride = its size;
- *   - an alloc_percpu() block: KMM_MAX_CPUS zeroed copies back to back, the first being the
- *     CPU 0 object, registered at allocation.
+ *   - an alloc_percpu() block: one zeroed copy per CPU of the machine, back to back, the
+ *     first being the CPU 0 object, registered at allocation.
  * Lookups go through an open-addressed table keyed by address, read lock-free; an address
  * inside a registered object (a member: this_cpu_add(stats->bytes, n)) gets its own table
  * entry pointing into that object's copies, so members and the whole stay one set of data.
@@ -38,6 +38,7 @@ struct percpu_object {
 	size_t size;
 	char *copies;
 	size_t stride;
+	unsigned int ncpus; /* copies exist for CPUs 0..ncpus-1 */
 	unsigned int index; /* in objs[] */
 	unsigned int nr_members; /* table entries for addresses inside it, besides its base */
 };
@@ -150,7 +151,8 @@ static struct percpu_entry *insert(const void *ptr, char *copies, size_t stride,
 }
 
 /* Under percpu_lock: a new object in objs[]; NULL when the host's memory ran out. */
-static struct percpu_object *add_object(const void *base, size_t size, char *copies, size_t stride)
+static struct percpu_object *add_object(const void *base, size_t size, char *copies, size_t stride,
+					unsigned int ncpus)
 {
 	struct percpu_object *o;
 
@@ -166,7 +168,7 @@ static struct percpu_object *add_object(const void *base, size_t size, char *cop
 	o = malloc(sizeof(*o));
 	if (!o)
 		return NULL;
-	*o = (struct percpu_object){ base, size, copies, stride, nr_objs, 0 };
+	*o = (struct percpu_object){ base, size, copies, stride, ncpus, nr_objs, 0 };
 	objs[nr_objs++] = o;
 	return o;
 }
@@ -228,7 +230,7 @@ static struct percpu_entry *register_address(const void *ptr, size_t size)
 	}
 	if (!e) {
 		copies = malloc(size * (KMM_MAX_CPUS - 1));
-		o = copies ? add_object(ptr, size, copies, size) : NULL;
+		o = copies ? add_object(ptr, size, copies, size, KMM_MAX_CPUS) : NULL;
 		e = o ? insert(ptr, copies, size, o) : NULL;
 		if (!e) {
 			if (o)
@@ -251,7 +253,7 @@ void *kmm_per_cpu_ptr(const void *ptr, size_t size, unsigned int cpu)
 
 	if (!e)
 		e = register_address(ptr, size);
-	if (!e || cpu == 0 || cpu >= KMM_MAX_CPUS)
+	if (!e || cpu == 0 || cpu >= e->obj->ncpus)
 		return (void *)ptr;
 	return e->copies + (cpu - 1) * e->stride;
 }
@@ -260,17 +262,23 @@ void *__alloc_percpu(size_t size, size_t align)
 {
 	size_t a = align < sizeof(void *) ? sizeof(void *) : align;
 	size_t stride = (size + a - 1) / a * a;
+	/*
+	 * Copies for the machine's CPUs only (for_each_possible_cpu() walks those): the kernel's
+	 * test_vmalloc keeps 35,000 objects of up to 2 KiB stride, which for KMM_MAX_CPUS
+	 * copies each would be over a gigabyte of host memory.
+	 */
+	unsigned int ncpus = cpu_count() ? cpu_count() : KMM_MAX_CPUS;
 	struct percpu_object *o;
 	char *block;
 
 	if (!stride)
 		stride = a;
-	block = aligned_alloc(a, stride * KMM_MAX_CPUS);
+	block = aligned_alloc(a, stride * ncpus);
 	if (!block)
 		return NULL;
-	memset(block, 0, stride * KMM_MAX_CPUS);
+	memset(block, 0, stride * ncpus);
 	pthread_mutex_lock(&percpu_lock);
-	o = add_object(block, stride, block + stride, stride);
+	o = add_object(block, stride, block + stride, stride, ncpus);
 	if (o && !insert(block, block + stride, stride, o)) {
 		remove_object(o);
 		o = NULL;
