@@ -69,6 +69,11 @@ static pthread_mutex_t purge_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct va_tree free_tree, busy_tree;
 static struct vmap_area *lazy[LAZY_BUCKETS]; /* [n]: freed n-page areas; [0]: larger ones */
 static unsigned long lazy_pages, lazy_max, purging_pages, busy_bytes;
+/*
+ * Of lazy_pages, those the host refused to unmap (purge_lazy()): they wait for the next purge
+ * but do not start one, or every vfree() would retry them while the host is at its limit.
+ */
+static unsigned long stuck_pages;
 static unsigned long nr_vmalloc_pages;
 static struct vmap_area *deferred_head;
 static struct work_struct deferred_work;
@@ -125,6 +130,7 @@ static struct vmap_area *lazy_take_all(void)
 		}
 	}
 	lazy_pages = 0;
+	stuck_pages = 0;
 	return list;
 }
 
@@ -358,6 +364,7 @@ static void purge_lazy(void)
 			/* Still mapped: it waits on the queue for a purge the host allows. */
 			va->unmap_failed = false;
 			lazy_push(va, false);
+			stuck_pages += (va->va_end - va->va_start) >> PAGE_SHIFT;
 		} else {
 			va_release(&free_tree, va);
 		}
@@ -475,7 +482,7 @@ static void release_range(struct vmap_area *va, const struct vm_struct *vm)
 	}
 	pthread_mutex_lock(&vmap_lock);
 	lazy_push(va, !(vm->flags & VM_NO_GUARD));
-	purge = lazy_pages > lazy_max;
+	purge = lazy_pages - stuck_pages > lazy_max;
 	pthread_mutex_unlock(&vmap_lock);
 	if (purge)
 		purge_lazy();
@@ -538,9 +545,10 @@ static void abandon_area(struct vmap_area *va, unsigned int allocated)
 	pthread_mutex_unlock(&vmap_lock);
 	err = os_unmap_to_reserved((void *)va->va_start, va->va_end - va->va_start);
 	pthread_mutex_lock(&vmap_lock);
-	if (err)
+	if (err) {
 		lazy_push(va, false); /* still mapped: a later purge retries */
-	else
+		stuck_pages += (va->va_end - va->va_start) >> PAGE_SHIFT;
+	} else
 		va_release(&free_tree, va);
 	pthread_mutex_unlock(&vmap_lock);
 	for (unsigned int i = 0; i < allocated; i++)
@@ -1063,7 +1071,7 @@ static int vmalloc_init(void)
 	memset(&busy_tree, 0, sizeof(busy_tree));
 	va_insert(&free_tree, all);
 	memset(lazy, 0, sizeof(lazy));
-	lazy_pages = purging_pages = busy_bytes = 0;
+	lazy_pages = purging_pages = busy_bytes = stuck_pages = 0;
 	/* The kernel's lazy_max_pages(), bounded by a quarter of a small 32-bit area. */
 	lazy_max = fls_uint(kmm_layout.nr_cpus) * LAZY_UNIT_PAGES;
 	if (lazy_max > area_pages / 4)

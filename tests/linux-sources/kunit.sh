@@ -22,13 +22,16 @@ configs=${KMM_KUNIT_CONFIGS:-"x86_32:1 x86_32:2 x86_64:1 x86_64:2"}
 # KUnit suites, and test modules (lib/test_*.c whose init returns 0 when every check passed).
 suites="lib/slub_kunit.c lib/list-test.c"
 modules="lib/test_free_pages.c lib/test_meminit.c"
-# lib/test_vmalloc.c at its default load runs for minutes: KMM_KUNIT_SLOW=1 adds it.
-[ -z "${KMM_KUNIT_SLOW:-}" ] || modules="$modules lib/test_vmalloc.c"
+# lib/test_vmalloc.c, built by test_vmalloc_main.c (module parameters as insmod's arguments),
+# runs on x86_64 with 2 CPUs at a light load, with one and two worker threads;
+# KMM_KUNIT_SLOW=1 runs its default load (a million loops per test: minutes). Its
+# align_shift_alloc_test is "supposed to be failed" (the kernel's words) and is not counted.
+vmalloc_loops=100
+[ -z "${KMM_KUNIT_SLOW:-}" ] || vmalloc_loops=1000000
 # Known failures, each with its reason: reported apart and not counted as failures. Remove an
 # entry when kmm gains what the test needs (a passing known failure is reported as such).
 declare -A known=(
 	[lib/test_meminit.c]="kmm has no init_on_alloc/init_on_free yet"
-	[lib/test_vmalloc.c]="full_fit_alloc_test needs more live vmalloc areas than the host's vm.max_map_count allows kmm"
 )
 
 [ -f "$lib" ] || { echo "kunit.sh: $lib missing: run make build first" >&2; exit 1; }
@@ -94,17 +97,8 @@ for src in $modules; do
 		rc=0
 		KMM_PROFILE=$profile KMM_CPUS=$cpus KMM_MEM= KMM_OPTIONS= "$prog" >"$log" 2>&1 || rc=$?
 		# A test module's own summary line, when it prints one.
-		summary=$(grep -E "failures: [0-9]+ out of [0-9]+|Test completed|all tests passed|Summary: .* failed: [1-9]" "$log" |
+		summary=$(grep -E "failures: [0-9]+ out of [0-9]+|Test completed|all tests passed" "$log" |
 			tail -n 1 || true)
-		# test_vmalloc's init always fails (-EAGAIN: "unload me"); its verdict is its
-		# "Summary: NAME passed: P failed: F" lines, as the kernel's test_vmalloc.sh reads them.
-		if grep -q "Summary: .* passed: " "$log"; then
-			rc=0
-			grep -qE "Summary: .* failed: [1-9]" "$log" && rc=1
-			summary=$(grep -E "Summary: .* failed: [1-9]" "$log" | sed 's/.*Summary: //' |
-				awk '{ print $1 }' | tr '\n' ' ' || true)
-			[ -z "$summary" ] || summary="failed: $summary"
-		fi
 		if [ $rc -eq 0 ]; then
 			passed=$((passed + 1))
 			[ -n "${known[$src]:-}" ] && echo "  NOTE: $src passes now: drop it from the known failures"
@@ -117,6 +111,32 @@ for src in $modules; do
 			echo "  $src [$profile, $cpus CPU] FAILED, exit $rc ${summary:+($summary)} (log: $log)"
 		fi
 	done
+done
+
+# lib/test_vmalloc.c: one line per run with the tests that failed.
+prog=$out/test_vmalloc
+(cd "$tree" && $CC $cflags -I . -DKBUILD_MODNAME='"test_vmalloc"' "$here/test_vmalloc_main.c" \
+	$libs -o "$prog")
+for threads in 1 2; do
+	log=$out/test_vmalloc-x86_64-2-t$threads.log
+	rc=0
+	KMM_PROFILE=x86_64 KMM_CPUS=2 KMM_MEM= KMM_OPTIONS= "$prog" nr_threads=$threads \
+		test_loop_count=$vmalloc_loops >"$log" 2>&1 || rc=$?
+	ran=$(grep -c "Summary: " "$log" || true)
+	bad=$(grep -E "Summary: .* failed: [1-9]" "$log" | grep -v align_shift_alloc_test |
+		sed 's/.*Summary: //' | awk '{ print $1 }' | sort -u | tr '\n' ' ' || true)
+	if [ $rc -eq 0 ] && [ "$ran" -gt 0 ] && [ -z "$bad" ]; then
+		passed=$((passed + 1))
+		echo "  lib/test_vmalloc.c [x86_64, 2 CPU, nr_threads=$threads] ok ($ran summaries)"
+	elif [ "$threads" = 2 ]; then
+		# Two workers keep 2 x 32,768 one-page areas live: each costs kmm two host mappings,
+		# past the host's vm.max_map_count (65,530). Known until vmalloc's mapping changes.
+		known_failed=$((known_failed + 1))
+		echo "  lib/test_vmalloc.c [x86_64, 2 CPU, nr_threads=2] KNOWN FAILURE (host vm.max_map_count): ${bad:-exit $rc}"
+	else
+		failed=$((failed + 1)) status=1
+		echo "  lib/test_vmalloc.c [x86_64, 2 CPU, nr_threads=$threads] FAILED: ${bad:-exit $rc} (log: $log)"
+	fi
 done
 
 # The kernel's own parser must read kmm's KTAP and count what kmm counted, run by run.
