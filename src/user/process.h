@@ -1,6 +1,7 @@
 /*
- * process.h - simulated processes and their address spaces, shared by process.c, file.c,
- * chrdev.c, mmap.c, remap.c, user_fault.c and uaccess.c (grouped by the defining file).
+ * process.h - simulated processes and their address spaces, shared by process.c, fs/file.c,
+ * fs/chrdev.c, mm/mmap.c, mm/remap.c, mm/user_fault.c and mm/uaccess.c (grouped by the
+ * defining file).
  *
  * A process owns a reserved user window; mm->mmap lists its VMAs sorted by address, never
  * overlapping, all inside [mm->start, mm->end). Each VMA's kmm_ptes[i] describes page i: what
