@@ -301,6 +301,22 @@ static unsigned int cache_align(slab_flags_t flags, unsigned int align, unsigned
 	return align < ARCH_KMALLOC_MINALIGN ? ARCH_KMALLOC_MINALIGN : align;
 }
 
+/* The constants of slab_slot_start(): an odd number's inverse mod 2^64 by Newton's method
+ * (each step doubles the correct low bits; an odd x is its own inverse to 3 bits). */
+static void set_slot_arithmetic(struct kmem_cache *s)
+{
+	unsigned long odd = s->size, inv;
+
+	s->slot_shift = (unsigned int)__builtin_ctzl(odd);
+	odd >>= s->slot_shift;
+	inv = odd;
+	for (int i = 0; i < 5; i++)
+		inv *= 2 - odd * inv;
+	s->slot_inv = inv;
+	s->slab_hi = ~((PAGE_SIZE << s->order) - 1);
+	s->slot_mask = (s->size & (s->size - 1)) || s->red_left_pad ? ~0UL : s->size - 1UL;
+}
+
 /* Lay out one slot: [left red zone][object][right red zone][free ptr][tracks][orig size]. */
 static void calculate_sizes(struct kmem_cache *s)
 {
@@ -332,6 +348,7 @@ static void calculate_sizes(struct kmem_cache *s)
 	s->objects = order_objects(s->order, s->size);
 	if (s->objects > MAX_OBJS_PER_PAGE)
 		s->objects = MAX_OBJS_PER_PAGE;
+	set_slot_arithmetic(s);
 }
 
 static int make_random_seq(struct kmem_cache *s)

@@ -24,6 +24,7 @@
 #include <kmm/context.h>
 #include "machine/report.h"
 #include "machine/symbols.h"
+#include "machine/fault.h"
 #include "mm/slab.h"
 
 #define MAX_BLOCKS 8
@@ -232,6 +233,11 @@ void slab_debug_init_slab(struct kmem_cache *s, struct page *page)
 	}
 }
 
+unsigned int slab_debug_get_orig_size(struct kmem_cache *s, void *obj)
+{
+	return orig_size(s, obj);
+}
+
 void slab_debug_set_orig_size(struct kmem_cache *s, void *obj, size_t size)
 {
 	if (!has_orig_size(s) || size > s->object_size)
@@ -341,6 +347,26 @@ void slab_report_invalid_free(const char *fn, const void *obj, const char *why)
 {
 	report_start("slab_invalid_free", "BUG: %s(%p): invalid pointer: %s", fn, obj, why);
 	finish();
+}
+
+void slab_report_invalid_object(struct kmem_cache *s, struct page *page, const void *obj)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "Invalid object pointer %p", obj);
+	slab_err_fix(s, page, what, NULL);
+}
+
+void slab_report_bad_link(struct kmem_cache *s, const struct page *page, const void *next)
+{
+	char what[256];
+
+	s->errors++;
+	snprintf(what, sizeof(what),
+		 "a free pointer in slab %p of cache %s is %p, not an object of the slab (a "
+		 "double free, or a write after free): the rest of that free list is isolated",
+		 (const void *)page, s->name, next);
+	fault_report_bad_pointer((unsigned long)next + s->offset, false, "kmem_cache_alloc", what);
 }
 
 void slab_debug_freechain_corrupt(struct kmem_cache *s, struct page *page, void *obj)
