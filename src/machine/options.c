@@ -45,6 +45,10 @@ static const struct option_desc options[] = {
 	  "store slab free pointers xor-ed with a per-cache secret and their address", NULL },
 	{ "slab_random", &kmm_opts.slab_random, 0,
 	  "hand out the objects of a new slab in a random order", NULL },
+	{ "hardened_usercopy", &kmm_opts.hardened_usercopy, 1,
+	  "CONFIG_HARDENED_USERCOPY, on as in Debian: a user copy must stay inside one slab object's "
+	  "usercopy region (kmem_cache_create_usercopy; all of a kmalloc object) or vmalloc area",
+	  NULL },
 	{ "dma_debug", &kmm_opts.dma_debug, 0,
 	  "track every DMA mapping and allocation and report DMA-API misuse", NULL },
 	{ "swiotlb", &kmm_opts.swiotlb, SWIOTLB_AUTO,

@@ -252,9 +252,10 @@ void kmalloc_init(void)
 			char name[32];
 
 			snprintf(name, sizeof(name), "%s%s", type_prefix[t], class_name[c]);
-			kmalloc_caches[t][c] =
-				kmem_cache_create(name, class_size[c], 0,
-						  SLAB_KMALLOC | type_flags[t] | SLAB_PANIC, NULL);
+			/* A kmalloc object is all user-copyable, as the kernel's are. */
+			kmalloc_caches[t][c] = kmem_cache_create_usercopy(
+				name, class_size[c], 0, SLAB_KMALLOC | type_flags[t] | SLAB_PANIC,
+				0, class_size[c], NULL);
 		}
 	}
 }

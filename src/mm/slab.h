@@ -130,6 +130,8 @@ struct kmem_cache {
 	unsigned int track_offset; /* two slab_tracks (U), from the object's start */
 	unsigned int orig_size_offset; /* requested kmalloc size (U on a kmalloc cache) */
 	unsigned int align;
+	unsigned int useroffset; /* hardened usercopy's whitelist: [useroffset, +usersize) */
+	unsigned int usersize;
 	unsigned int order;
 	unsigned int objects; /* per slab */
 	unsigned int stash_max; /* the most slots a thread's stash grows to */
