@@ -122,10 +122,40 @@ static int apply(const char *name, size_t name_len, const char *value, size_t va
 	return 0;
 }
 
+/* Is @word one of KMM_DEBUG's blank-separated words? */
+static bool debug_word(const char *word)
+{
+	const char *env = getenv("KMM_DEBUG");
+	size_t n = strlen(word);
+
+	while (env && *env) {
+		size_t len;
+
+		env += strspn(env, " \t");
+		len = strcspn(env, " \t");
+		if (len == n && !strncmp(env, word, n))
+			return true;
+		env += len;
+	}
+	return false;
+}
+
+/* KMM_DEBUG=all: every checker on for a test run (slab_debug's share is in slab_debug.c). */
+static void all_checkers_on(void)
+{
+	kmm_opts.slab_hardened = 1;
+	kmm_opts.slab_random = 1;
+	kmm_opts.hardened_usercopy = 1;
+	kmm_opts.dma_debug = 1;
+	kmm_opts.vmalloc_debug = 1;
+}
+
 int options_load(const char *text)
 {
 	for (size_t i = 0; i < NR_OPTIONS; i++)
 		*options[i].value = options[i].def;
+	if (debug_word("all"))
+		all_checkers_on();
 	while (text && *text) {
 		const char *comma = strchr(text, ',');
 		size_t len = comma ? (size_t)(comma - text) : strlen(text);

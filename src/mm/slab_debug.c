@@ -103,7 +103,10 @@ void slab_debug_init(void)
 	while (env && *env) {
 		size_t len = strcspn(env, " \t");
 
-		if (!strncmp(env, "slab_debug", 10) || !strncmp(env, "slub_debug", 10)) {
+		if (len == 3 && !strncmp(env, "all", 3)) {
+			/* KMM_DEBUG=all: every check, on every cache */
+			parse_block("FZPU", 4);
+		} else if (!strncmp(env, "slab_debug", 10) || !strncmp(env, "slub_debug", 10)) {
 			const char *v = env + 10;
 			const char *end = env + len;
 
