@@ -45,6 +45,10 @@ static const struct option_desc options[] = {
 	  "store slab free pointers xor-ed with a per-cache secret and their address", NULL },
 	{ "slab_random", &kmm_opts.slab_random, 0,
 	  "hand out the objects of a new slab in a random order", NULL },
+	{ "debug_pagealloc", &kmm_opts.debug_pagealloc, 0,
+	  "take free pages out of the linear map, so a use after free_pages() or a write into a "
+	  "free neighbour page is an Oops at once (read at boot)",
+	  NULL },
 	{ "hardened_usercopy", &kmm_opts.hardened_usercopy, 1,
 	  "CONFIG_HARDENED_USERCOPY, on as in Debian: a user copy must stay inside one slab object's "
 	  "usercopy region (kmem_cache_create_usercopy; all of a kmalloc object) or vmalloc area",
@@ -148,6 +152,7 @@ static void all_checkers_on(void)
 	kmm_opts.hardened_usercopy = 1;
 	kmm_opts.dma_debug = 1;
 	kmm_opts.vmalloc_debug = 1;
+	kmm_opts.debug_pagealloc = 1;
 }
 
 int options_load(const char *text)

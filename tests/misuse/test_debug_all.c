@@ -1,8 +1,8 @@
 /*
  * KMM_DEBUG=all turns every checker on for a test run: slab_debug=FZPU on every cache, the
- * hardened and randomized free lists, hardened usercopy, dma_debug and vmalloc_debug; an
- * option given explicitly still wins. With it, a one-byte overflow of kmalloc(100) and a
- * write after kfree are reported.
+ * hardened and randomized free lists, hardened usercopy, dma_debug, vmalloc_debug and
+ * debug_pagealloc; an option given explicitly still wins. With it, a one-byte overflow of
+ * kmalloc(100) and a write after kfree are reported.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,6 +45,7 @@ static void every_checker_is_on(void **state)
 	assert_int_equal(kmm_opts.hardened_usercopy, 1);
 	assert_int_equal(kmm_opts.dma_debug, 1);
 	assert_int_equal(kmm_opts.vmalloc_debug, 1);
+	assert_int_equal(kmm_opts.debug_pagealloc, 1);
 	kmem_cache_destroy(s);
 }
 
