@@ -188,6 +188,29 @@ static void a_free_list_clobbered_after_a_double_free_is_an_oops_not_a_crash(voi
 	assert_int_equal(kmm_report_captured_find("RIP: 0010:kmem_cache_alloc"), 1);
 }
 
+/* The same cycle, never allocated from: giving the slab back walks its list, which ends the
+ * walk at the slab's object count instead of going round for ever. */
+static void a_double_free_cycle_is_cut_when_the_slab_is_given_back(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("cycle_flush", 64, 0, 0, NULL);
+	u8 *a = kmem_cache_alloc(s, GFP_KERNEL), *b = kmem_cache_alloc(s, GFP_KERNEL);
+	u8 *c = kmem_cache_alloc(s, GFP_KERNEL), *objs[8];
+
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	kmem_cache_free(s, c);
+	kmem_cache_free(s, a);
+	kmm_report_capture_begin();
+	kmem_cache_shrink(s);
+	assert_int_equal(kmm_report_capture_end(), 1);
+	assert_int_equal(kmm_report_captured_find("of cache cycle_flush is 0x"), 1);
+	for (int i = 0; i < 8; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_disjoint(objs, 8, 64);
+	for (int i = 0; i < 8; i++)
+		kmem_cache_free(s, objs[i]);
+}
+
 static void a_write_after_free_into_a_hardened_link_is_an_oops_not_a_crash(void **state)
 {
 	u8 *a = kmalloc(64, GFP_KERNEL), *objs[40];
@@ -243,6 +266,9 @@ int main(void)
 			kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(
 			a_free_list_clobbered_after_a_double_free_is_an_oops_not_a_crash, boot,
+			kmm_test_shutdown),
+		cmocka_unit_test_setup_teardown(
+			a_double_free_cycle_is_cut_when_the_slab_is_given_back, boot,
 			kmm_test_shutdown),
 		cmocka_unit_test_setup_teardown(
 			a_write_after_free_into_a_hardened_link_is_an_oops_not_a_crash,
