@@ -28,6 +28,7 @@
 #include "machine/report.h"
 #include "machine/settings.h"
 #include "machine/symbols.h"
+#include "machine/fault.h"
 #include "mm/slab.h"
 
 #define MAX_BLOCKS 8
@@ -124,7 +125,7 @@ static int parse_word(const char *env, const char *word, size_t len)
 	if (len < 10 || (strncmp(word, "slab_debug", 10) && strncmp(word, "slub_debug", 10)) ||
 	    (v < end && *v != '='))
 		return settings_reject("KMM_DEBUG", env,
-				       "'%.*s' is not a debug setting; KMM_DEBUG takes "
+				       "'%.*s' is not a debug setting; KMM_DEBUG takes all and "
 				       "slab_debug[=FLAGS[,cache...][;FLAGS,cache...]]",
 				       (int)len, word);
 	if (v < end)
@@ -168,7 +169,10 @@ int slab_debug_init(void)
 
 		word += strspn(word, " \t");
 		len = strcspn(word, " \t");
-		if (len && parse_word(env, word, len)) {
+		if (len == 3 && !strncmp(word, "all", 3)) {
+			/* KMM_DEBUG=all: every check, on every cache */
+			parse_block("FZPU", 4);
+		} else if (len && parse_word(env, word, len)) {
 			nr_blocks = 0;
 			return -EINVAL;
 		}
@@ -285,6 +289,11 @@ void slab_debug_init_slab(struct kmem_cache *s, struct page *page)
 		if (has_orig_size(s))
 			*(unsigned int *)((u8 *)obj + s->orig_size_offset) = s->object_size;
 	}
+}
+
+unsigned int slab_debug_get_orig_size(struct kmem_cache *s, void *obj)
+{
+	return orig_size(s, obj);
 }
 
 void slab_debug_set_orig_size(struct kmem_cache *s, void *obj, size_t size)
@@ -415,6 +424,26 @@ void slab_report_invalid_free(const char *fn, const void *obj, const char *why)
 {
 	report_start("slab_invalid_free", "BUG: %s(%p): invalid pointer: %s", fn, obj, why);
 	finish();
+}
+
+void slab_report_invalid_object(struct kmem_cache *s, struct page *page, const void *obj)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "Invalid object pointer %p", obj);
+	slab_err_fix(s, page, what, NULL);
+}
+
+void slab_report_bad_link(struct kmem_cache *s, const struct page *page, const void *next)
+{
+	char what[256];
+
+	s->errors++;
+	snprintf(what, sizeof(what),
+		 "a free pointer in slab %p of cache %s is %p, not an object of the slab (a "
+		 "double free, or a write after free): the rest of that free list is isolated",
+		 (const void *)page, s->name, next);
+	fault_report_bad_pointer((unsigned long)next + s->offset, false, "kmem_cache_alloc", what);
 }
 
 void slab_debug_freechain_corrupt(struct kmem_cache *s, struct page *page, void *obj)
