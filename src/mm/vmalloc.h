@@ -56,4 +56,11 @@ KMM_HIDDEN bool va_tree_valid(const struct va_tree *tree);
 /* Validate vmalloc.c's trees and accounting under its lock (tests, expensive asserts). */
 KMM_HIDDEN bool vmalloc_state_valid(void);
 
+/* ---- vmalloc_map.c ---- */
+
+/* Map @n pages at @addr, one host call per run of consecutive frames: 0 or -errno. */
+KMM_HIDDEN int vmalloc_map_pages(unsigned long addr, struct page *const *pages, unsigned int n);
+/* Put vmalloc's own pages in frame order where that is cheap (any order is correct). */
+KMM_HIDDEN void vmalloc_order_pages(struct page **pages, unsigned int n);
+
 #endif /* KMM_INTERNAL_VMALLOC_H */
