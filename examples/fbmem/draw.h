@@ -46,6 +46,14 @@ int fbmem_private(const char *dev, FILE *out);
 int fbmem_fork(const char *dev, FILE *out);
 
 /*
+ * Map the probe window and print what the mm does with each answer of its fault handler:
+ * the vmf->flags of user, copy_to_user and MAP_POPULATE faults, the signals for
+ * VM_FAULT_SIGSEGV and VM_FAULT_HWPOISON, the retries of VM_FAULT_NOPAGE with nothing
+ * installed; and the errno of mmap at a negative offset. Returns 0 unless a call failed.
+ */
+int fbmem_faults(const char *dev, FILE *out);
+
+/*
  * Map the shadow with MAP_POPULATE and MAP_LOCKED and print how many pages mmap faulted in;
  * then, as an ordinary user (setuid) with one page of RLIMIT_MEMLOCK, print the answers to
  * locked mappings of the VRAM. Drops root for good: the caller's last call. Returns 0 when

@@ -20,11 +20,12 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-/* What u_touch() saw: the signal, its si_code and si_addr. */
+/* What u_touch() saw: the signal, its si_code, si_addr and (memory errors) si_addr_lsb. */
 struct u_signal {
 	int sig;
 	int code;
 	unsigned long addr;
+	int addr_lsb;
 };
 
 #ifdef KMM_USER
@@ -156,6 +157,7 @@ static inline int u_touch(const volatile char *p, struct u_signal *s)
 	s->sig = c.sig;
 	s->code = c.code;
 	s->addr = c.addr;
+	s->addr_lsb = c.addr_lsb;
 	return c.sig;
 }
 
@@ -174,6 +176,9 @@ static void u_touch_handler(int sig, siginfo_t *info, void *uctx)
 	u_touch_got.sig = sig;
 	u_touch_got.code = info->si_code;
 	u_touch_got.addr = (unsigned long)info->si_addr;
+	u_touch_got.addr_lsb = 0;
+	if (sig == SIGBUS && (info->si_code == BUS_MCEERR_AR || info->si_code == BUS_MCEERR_AO))
+		u_touch_got.addr_lsb = info->si_addr_lsb;
 	siglongjmp(u_touch_env, 1);
 }
 

@@ -334,8 +334,9 @@ void *kmm_mremap_to(struct kmm_process *p, void *addr, size_t old_len, size_t ne
 struct kmm_user_catch {
 	sigjmp_buf env;
 	int sig; /* SIGSEGV or SIGBUS once a signal came back here */
-	int code; /* si_code: SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR */
+	int code; /* si_code: SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, BUS_MCEERR_AR */
 	unsigned long addr; /* the address touched */
+	int addr_lsb; /* si_addr_lsb: PAGE_SHIFT for BUS_MCEERR_AR (a poisoned page), else 0 */
 	struct kmm_user_catch *prev;
 };
 

@@ -59,6 +59,10 @@ static const struct option_desc options[] = {
 	  "CONFIG_PREEMPT_RCU, as Debian's kernel: rcu_read_lock() counts a nesting depth; 0: it "
 	  "disables preemption, as in a non-preemptible kernel",
 	  NULL },
+	{ "fault_retry_limit", &kmm_opts.fault_retry_limit, 10000,
+	  "times in a row a fault handler may answer VM_FAULT_NOPAGE without installing the page "
+	  "(the kernel retries forever) before kmm reports a soft lockup and stops the access",
+	  NULL },
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))

@@ -139,11 +139,14 @@ KMM_HIDDEN int vma_map_pfn(struct vm_area_struct *vma, unsigned long addr, unsig
 /* ---- user_fault.c ---- */
 
 /*
- * Make the page at @addr of @mm present for an access of kind @write, running the VMA's
- * fault handler if needed; mm->lock held for reading. 0 when the access may proceed, else
- * the signal the process gets (SIGSEGV, SIGBUS) with *@code its si_code.
+ * Make the page at @addr of @mm present for an access as @flags say (FAULT_FLAG_WRITE: a
+ * write; the rest is what the fault handler sees in vmf->flags: FAULT_FLAG_DEFAULT and USER
+ * from a user access, no USER from copy_to_user, ALLOW_RETRY|KILLABLE from MAP_POPULATE),
+ * running the VMA's fault handler if needed; mm->lock held for reading. 0 when the access may
+ * proceed, else the signal the process gets (SIGSEGV, SIGBUS) with *@code its si_code.
  */
-KMM_HIDDEN int user_fault_in(struct mm_struct *mm, unsigned long addr, bool write, int *code);
+KMM_HIDDEN int user_fault_in(struct mm_struct *mm, unsigned long addr, unsigned int flags,
+			     int *code);
 KMM_HIDDEN int user_fault_register(struct kmm_process *p);
 KMM_HIDDEN void user_fault_unregister(struct kmm_process *p);
 
