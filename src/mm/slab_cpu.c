@@ -324,6 +324,7 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller
 
 	if (pre_alloc_fails(s, &gfp, size))
 		return NULL;
+	gfp |= s->init_gfp; /* init_on_alloc: the rest of the way zeroes as __GFP_ZERO does */
 	if (s->debug)
 		return slab_debug_alloc(s, gfp, size, caller);
 	c = cpu_get(s);
@@ -376,11 +377,15 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p
 
 /* ---------------------------------------------------------------- freeing */
 
-void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *caller)
+/* Never inlined, not even its head (the memset would make the fast path keep a frame). */
+__attribute__((noipa)) void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj,
+					   void *caller)
 {
 	struct slab_cpu *c, *h;
 	struct page *empty;
 
+	if (s->init_free)
+		memset(obj, 0, s->object_size); /* before the free pointer is written */
 	if (s->debug) {
 		slab_debug_free(s, page, obj, caller);
 		return;
