@@ -210,6 +210,7 @@ static struct miscdevice fbmem_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = FBMEM_NAME,
 	.fops = &fbmem_fops,
+	.mode = 0666, /* any user may draw, as on a desktop's framebuffer */
 };
 
 int fbmem_init(unsigned long long vram_phys, unsigned long vram_size, unsigned int width,

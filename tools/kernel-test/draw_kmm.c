@@ -51,7 +51,8 @@ static int print_device(const char *path)
 		printf("fbmem: %s is no character device: %d\n", path, err);
 		return err ? err : -1;
 	}
-	printf("fbmem: %s is char %u:%u\n", path, major(st.st_rdev), minor(st.st_rdev));
+	printf("fbmem: %s is char %u:%u mode %o\n", path, major(st.st_rdev), minor(st.st_rdev),
+	       st.st_mode & 07777);
 	return 0;
 }
 
