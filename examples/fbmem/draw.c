@@ -131,6 +131,8 @@ static const char *errname(void *p)
 		return "EEXIST";
 	case EOVERFLOW:
 		return "EOVERFLOW";
+	case EHWPOISON:
+		return "EHWPOISON";
 	default:
 		return "other";
 	}
@@ -483,6 +485,78 @@ static char *fresh_page_table(void)
 	return (char *)(((unsigned long)r + span - 1) & ~(span - 1));
 }
 
+/* The result of a call returning 0 or -1 with errno, by name. */
+static const char *result(int r)
+{
+	return r ? errname(MAP_FAILED) : "0";
+}
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#endif
+
+/*
+ * madvise and mlock on the probe window (pages from a fault handler) at @base and on the VRAM
+ * (raw frames, VM_PFNMAP): what each returns and how many faults it made.
+ */
+static int fbmem_advice(FILE *out, int fd, struct fbmem_info *info, char *base)
+{
+	size_t len = FBMEM_PROBE_PAGES * 4096;
+	char *w, *v;
+	long before;
+	int r;
+
+	w = u_mmap_at(base, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+		      FBMEM_PROBE_OFFSET);
+	v = u_mmap(2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (w == MAP_FAILED || v == MAP_FAILED)
+		return fail(out, "mmap for madvise");
+	before = probe_faults(fd, info);
+	r = u_madvise(w, 3 * 4096, MADV_POPULATE_READ);
+	fprintf(out, "fbmem: MADV_POPULATE_READ of 3 handler pages: %s, %ld faults\n", result(r),
+		probe_faults(fd, info) - before);
+	print_flags(out, "MADV_POPULATE_READ", fd, info);
+	before = probe_faults(fd, info);
+	r = u_madvise(w + FBMEM_PROBE_COPY * 4096, 2 * 4096, MADV_POPULATE_WRITE);
+	fprintf(out, "fbmem: MADV_POPULATE_WRITE of 2 handler pages: %s, %ld faults\n", result(r),
+		probe_faults(fd, info) - before);
+	print_flags(out, "MADV_POPULATE_WRITE", fd, info);
+	fprintf(out, "fbmem: MADV_POPULATE_READ of the VM_FAULT_SIGSEGV page: %s\n",
+		result(u_madvise(w + FBMEM_PROBE_SIGSEGV * 4096, 4096, MADV_POPULATE_READ)));
+	fprintf(out, "fbmem: MADV_POPULATE_READ of the VM_FAULT_HWPOISON page: %s\n",
+		result(u_madvise(w + FBMEM_PROBE_HWPOISON * 4096, 4096, MADV_POPULATE_READ)));
+	fprintf(out, "fbmem: MADV_POPULATE_READ of the VRAM (VM_PFNMAP): %s\n",
+		result(u_madvise(v, 2 * 4096, MADV_POPULATE_READ)));
+	fprintf(out, "fbmem: MADV_WILLNEED of handler pages: %s, of the VRAM: %s\n",
+		result(u_madvise(w, 3 * 4096, MADV_WILLNEED)),
+		result(u_madvise(v, 2 * 4096, MADV_WILLNEED)));
+	r = u_madvise(w, 3 * 4096, MADV_DONTNEED);
+	before = probe_faults(fd, info);
+	(void)*(volatile char *)w;
+	fprintf(out, "fbmem: MADV_DONTNEED of handler pages: %s; touching one after: %ld faults\n",
+		result(r), probe_faults(fd, info) - before);
+	fprintf(out, "fbmem: MADV_DONTNEED of the VRAM: %s\n",
+		result(u_madvise(v, 2 * 4096, MADV_DONTNEED)));
+	fprintf(out, "fbmem: MADV_DONTNEED past the mapping's end: %s\n",
+		result(u_madvise(w + len - 4096, 2 * 4096, MADV_DONTNEED)));
+	before = probe_faults(fd, info);
+	r = u_mlock(w, 3 * 4096);
+	fprintf(out, "fbmem: mlock of 3 handler pages (1 mapped before): %s, %ld faults\n",
+		result(r), probe_faults(fd, info) - before);
+	fprintf(out, "fbmem: MADV_DONTNEED of a locked page: %s\n",
+		result(u_madvise(w + 4096, 4096, MADV_DONTNEED)));
+	fprintf(out, "fbmem: munlock of them: %s\n", result(u_munlock(w, 3 * 4096)));
+	fprintf(out, "fbmem: mlock of the VM_FAULT_SIGSEGV page: %s; munlock %s\n",
+		result(u_mlock(w + FBMEM_PROBE_SIGSEGV * 4096, 4096)),
+		result(u_munlock(w + FBMEM_PROBE_SIGSEGV * 4096, 4096)));
+	fprintf(out, "fbmem: mlock of the VRAM (VM_PFNMAP): %s; munlock %s\n",
+		result(u_mlock(v, 2 * 4096)), result(u_munlock(v, 2 * 4096)));
+	u_munmap(v, 2 * 4096);
+	u_munmap(w, len);
+	return 0;
+}
+
 /*
  * The mm's side of a fault handler's answers, in the probe window: the vmf->flags of a user
  * read, a user write, a write by copy_to_user and MAP_POPULATE; the signals for
@@ -541,6 +615,7 @@ int fbmem_faults(const char *dev, FILE *out)
 	print_flags(out, "MAP_POPULATE, its second page", fd, info);
 	if (w != MAP_FAILED)
 		u_munmap(w, 2 * 4096);
+	err |= fbmem_advice(out, fd, info, base);
 	u_munmap(info, 4096);
 	u_close(fd);
 	return err;

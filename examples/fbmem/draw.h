@@ -49,7 +49,9 @@ int fbmem_fork(const char *dev, FILE *out);
  * Map the probe window and print what the mm does with each answer of its fault handler:
  * the vmf->flags of user, copy_to_user and MAP_POPULATE faults, the signals for
  * VM_FAULT_SIGSEGV and VM_FAULT_HWPOISON, the retries of VM_FAULT_NOPAGE with nothing
- * installed; and the errno of mmap at a negative offset. Returns 0 unless a call failed.
+ * installed; the errno of mmap at a negative offset; and what madvise (DONTNEED, WILLNEED,
+ * POPULATE_READ/WRITE) and mlock/munlock answer on handler pages and on the VRAM (VM_PFNMAP).
+ * Returns 0 unless a call failed.
  */
 int fbmem_faults(const char *dev, FILE *out);
 

@@ -130,6 +130,21 @@ static inline int u_setuid(unsigned int uid)
 	return (int)shim_result(kmm_setuid(shim_process, uid));
 }
 
+static inline int u_madvise(void *addr, size_t len, int advice)
+{
+	return (int)shim_result(kmm_madvise(shim_process, addr, len, advice));
+}
+
+static inline int u_mlock(const void *addr, size_t len)
+{
+	return (int)shim_result(kmm_mlock(shim_process, (void *)addr, len));
+}
+
+static inline int u_munlock(const void *addr, size_t len)
+{
+	return (int)shim_result(kmm_munlock(shim_process, (void *)addr, len));
+}
+
 static inline void *u_mremap(void *addr, size_t old_len, size_t new_len, int flags)
 {
 	void *p = kmm_mremap(shim_process, addr, old_len, new_len, flags);
@@ -254,6 +269,21 @@ static inline int u_fork_run(int (*fn)(void *arg, long delta), void *arg)
 static inline int u_setuid(unsigned int uid)
 {
 	return setuid(uid);
+}
+
+static inline int u_madvise(void *addr, size_t len, int advice)
+{
+	return madvise(addr, len, advice);
+}
+
+static inline int u_mlock(const void *addr, size_t len)
+{
+	return mlock(addr, len);
+}
+
+static inline int u_munlock(const void *addr, size_t len)
+{
+	return munlock(addr, len);
 }
 
 /*

@@ -129,8 +129,7 @@ int vma_host_prot(const struct vm_area_struct *vma, const struct kmm_pte *pte)
 	return prot;
 }
 
-/* Unmap the present pages among pages [from, to) of @vma, dropping their references. */
-static void vma_zap(struct vm_area_struct *vma, unsigned long from, unsigned long to)
+void vma_zap(struct vm_area_struct *vma, unsigned long from, unsigned long to)
 {
 	unsigned long run = from;
 
@@ -243,8 +242,7 @@ static void *mmap_error(int err)
 	return (void *)(long)err;
 }
 
-/* Pages of @mm's locked mappings: the kernel's mm->locked_vm, counted. mm->lock held. */
-static unsigned long locked_pages(struct mm_struct *mm)
+unsigned long locked_pages(struct mm_struct *mm)
 {
 	unsigned long n = 0;
 

@@ -114,6 +114,10 @@ KMM_HIDDEN struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long
 KMM_HIDDEN void mm_teardown(struct mm_struct *mm);
 /* Give @child a copy of @parent's mappings, as fork does: 0 or -ENOMEM (then undo @child). */
 KMM_HIDDEN int mm_dup(struct mm_struct *child, struct mm_struct *parent);
+/* Unmap the present pages among pages [from, to) of @vma, dropping their references. */
+KMM_HIDDEN void vma_zap(struct vm_area_struct *vma, unsigned long from, unsigned long to);
+/* Pages of @mm's locked mappings: the kernel's mm->locked_vm, counted. mm->lock held. */
+KMM_HIDDEN unsigned long locked_pages(struct mm_struct *mm);
 /* Host protection for a present page of @vma given its pte. */
 KMM_HIDDEN int vma_host_prot(const struct vm_area_struct *vma, const struct kmm_pte *pte);
 
