@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 
 .PHONY: all demo deps build build-debug build-asan build-tsan build-fuzz test test-release \
-	test-asan test-tsan test-kernel fuzz bench format-check install clean
+	test-asan test-tsan test-kernel test-kunit fuzz bench format-check install clean
 
 all: build
 
@@ -62,10 +62,15 @@ fuzz: build-fuzz
 test-kernel:
 	./tools/kernel-test/run
 
+# The kernel's own KUnit suites and test modules (Debian's linux-source-6.1, fetched and cached
+# at test time) compiled unchanged against kmm: tests/linux-sources/kunit.sh.
+test-kunit: build
+	./tests/linux-sources/kunit.sh build
+
 format-check:
 	./scripts/format-check.sh
 
-test: deps format-check test-release test-asan test-tsan test-kernel
+test: deps format-check test-release test-kunit test-asan test-tsan test-kernel
 	$(MAKE) fuzz FUZZ_SECONDS=15
 
 bench: build

@@ -27,7 +27,7 @@ struct hlist_head {
 	struct hlist_node *first;
 };
 
-/* The plain list basics drivers need with these (src/internal/list.h has its own). */
+/* The plain list basics drivers need with these (src/lib/list.h has its own). */
 #ifndef KMM_INTERNAL_LIST_H
 #define LIST_HEAD_INIT(name)     \
 	{                        \

@@ -3,7 +3,7 @@
  *
  * The kernel makes per-CPU data safe by not letting anything else run on a CPU while a task
  * has preemption or interrupts disabled. kmm gets the same guarantee from one word per CPU
- * (struct sim_cpu in internal/cpu.h): a task that becomes atomic (its preempt count leaves
+ * (struct sim_cpu in machine/cpu.h): a task that becomes atomic (its preempt count leaves
  * zero or it disables interrupts) sets CPU_OWNED on its CPU, and clears it when it is
  * preemptible again. Uncontended, that is one compare-and-swap on entry and one atomic AND
  * on exit, on a line no other CPU touches.
@@ -279,22 +279,69 @@ static int cpu_boot(void)
 	return 0;
 }
 
+static void *(*thread_bodies[NR_CPU_THREAD_KINDS])(void *cpu);
+
+void cpu_register_thread_body(enum cpu_thread_kind kind, void *(*body)(void *cpu))
+{
+	thread_bodies[kind] = body;
+}
+
+/*
+ * Start @c's interrupt and softirq threads; under start_lock. When the host refuses a thread
+ * (pthread_create fails: its thread or memory limits), say so once and leave @c without
+ * threads: the work raised meanwhile waits, and the next cpu_threads_start() tries again, as
+ * the kernel's kthread_create() failing leaves work queued rather than stopping the machine.
+ */
+static bool start_cpu_threads(struct sim_cpu *c, void *arg)
+{
+	static bool reported;
+	int err = pthread_create(&c->irq_thread, NULL, thread_bodies[CPU_IRQ_THREAD], arg);
+
+	if (!err) {
+		err = pthread_create(&c->softirq_thread, NULL, thread_bodies[CPU_SOFTIRQ_THREAD],
+				     arg);
+		if (err) {
+			pthread_mutex_lock(&c->lock);
+			c->stop = true;
+			pthread_cond_broadcast(&c->irq_wake);
+			pthread_mutex_unlock(&c->lock);
+			pthread_join(c->irq_thread, NULL);
+			c->stop = false;
+		}
+	}
+	if (!err) {
+		c->threads_started = true;
+		return true;
+	}
+	if (!__atomic_exchange_n(&reported, true, __ATOMIC_RELAXED)) {
+		report_start("cpu_threads", "kmm: cannot start the interrupt threads of CPU%ld: %s",
+			     (long)(unsigned long)arg, strerror(err));
+		report_add(
+			"interrupts, timers and tasklets of that CPU wait until a later try succeeds");
+		report_add_stack();
+		report_finish();
+	}
+	return false;
+}
+
 void cpu_threads_start(void)
 {
 	if (__atomic_load_n(&threads_running, __ATOMIC_ACQUIRE))
 		return;
 	/* No machine, no CPUs to run on: work raised now waits for a boot (which forgets it). */
-	if (!kmm_booted())
+	if (!kmm_booted() || !thread_bodies[CPU_IRQ_THREAD] || !thread_bodies[CPU_SOFTIRQ_THREAD])
 		return;
 	pthread_mutex_lock(&start_lock);
 	for (unsigned int i = 0; !threads_running && i < cpu_count(); i++) {
 		struct sim_cpu *c = &sim_cpus[i];
 		void *arg = (void *)(unsigned long)i;
 
-		if (pthread_create(&c->irq_thread, NULL, irq_thread_main, arg) ||
-		    pthread_create(&c->softirq_thread, NULL, softirq_thread_main, arg))
-			abort();
-		c->threads_started = true;
+		if (c->threads_started)
+			continue;
+		if (!start_cpu_threads(c, arg)) {
+			pthread_mutex_unlock(&start_lock);
+			return;
+		}
 	}
 	__atomic_store_n(&threads_running, true, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&start_lock);

@@ -1,10 +1,10 @@
 /*
  * fault.h - the page-fault dispatcher (defined in fault.c).
  *
- * Subsystems own address ranges and say what a fault inside one means: vmalloc.c the vmalloc
- * area, highmem.c pkmap and the kmap fixmap slots, and later the user-process windows, whose
- * handlers supply a page and let the access resume. A fault in the kernel window that no
- * handler fixes becomes an Oops report.
+ * Subsystems own address ranges and say what a fault inside one means: mm/vmalloc.c the
+ * vmalloc area, mm/highmem.c pkmap and the kmap fixmap slots, mm/user_fault.c each
+ * simulated process's user window, whose handlers supply a page and let the access resume.
+ * A fault in the kernel window that no handler fixes becomes an Oops report.
  */
 #ifndef KMM_INTERNAL_FAULT_H
 #define KMM_INTERNAL_FAULT_H
@@ -32,6 +32,12 @@ KMM_HIDDEN void fault_unregister(int handle);
  * to the thread's kmm_fault_expect() point, or abort. */
 KMM_HIDDEN void fault_oops(const struct os_fault *fault, const char *what)
 	__attribute__((noreturn));
+
+/* Report @addr, a bad pointer kmm found before an access through it would fault, as the Oops
+ * that access would have made (a general protection fault for a non-canonical address), naming
+ * @rip as the faulting function, with @what (kmm's note); then return: the caller recovers. */
+KMM_HIDDEN void fault_report_bad_pointer(unsigned long addr, bool write, const char *rip,
+					 const char *what);
 
 /* Write "symbol+0xoff/0xlen" for a code address (the kernel's %pS), or its hex value. */
 KMM_HIDDEN const char *fault_symbol(const void *addr, char *buf, size_t len);

@@ -45,6 +45,14 @@ static const struct option_desc options[] = {
 	  "store slab free pointers xor-ed with a per-cache secret and their address", NULL },
 	{ "slab_random", &kmm_opts.slab_random, 0,
 	  "hand out the objects of a new slab in a random order", NULL },
+	{ "debug_pagealloc", &kmm_opts.debug_pagealloc, 0,
+	  "take free pages out of the linear map, so a use after free_pages() or a write into a "
+	  "free neighbour page is an Oops at once (read at boot)",
+	  NULL },
+	{ "hardened_usercopy", &kmm_opts.hardened_usercopy, 1,
+	  "CONFIG_HARDENED_USERCOPY, on as in Debian: a user copy must stay inside one slab object's "
+	  "usercopy region (kmem_cache_create_usercopy; all of a kmalloc object) or vmalloc area",
+	  NULL },
 	{ "dma_debug", &kmm_opts.dma_debug, 0,
 	  "track every DMA mapping and allocation and report DMA-API misuse", NULL },
 	{ "swiotlb", &kmm_opts.swiotlb, SWIOTLB_AUTO,
@@ -131,10 +139,41 @@ static int apply(const char *name, size_t name_len, const char *value, size_t va
 	return 0;
 }
 
+/* Is @word one of KMM_DEBUG's blank-separated words? */
+static bool debug_word(const char *word)
+{
+	const char *env = getenv("KMM_DEBUG");
+	size_t n = strlen(word);
+
+	while (env && *env) {
+		size_t len;
+
+		env += strspn(env, " \t");
+		len = strcspn(env, " \t");
+		if (len == n && !strncmp(env, word, n))
+			return true;
+		env += len;
+	}
+	return false;
+}
+
+/* KMM_DEBUG=all: every checker on for a test run (slab_debug's share is in slab_debug.c). */
+static void all_checkers_on(void)
+{
+	kmm_opts.slab_hardened = 1;
+	kmm_opts.slab_random = 1;
+	kmm_opts.hardened_usercopy = 1;
+	kmm_opts.dma_debug = 1;
+	kmm_opts.vmalloc_debug = 1;
+	kmm_opts.debug_pagealloc = 1;
+}
+
 int options_load(const char *text)
 {
 	for (size_t i = 0; i < NR_OPTIONS; i++)
 		*options[i].value = options[i].def;
+	if (debug_word("all"))
+		all_checkers_on();
 	while (text && *text) {
 		const char *comma = strchr(text, ',');
 		size_t len = comma ? (size_t)(comma - text) : strlen(text);

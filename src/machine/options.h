@@ -19,6 +19,8 @@ struct kmm_opts {
 	long vmalloc_debug; /* unmap vfree'd areas and kunmap'd slots at once */
 	long slab_hardened; /* obfuscate slab free pointers (SLAB_FREELIST_HARDENED) */
 	long slab_random; /* randomize the free order of new slabs (SLAB_FREELIST_RANDOM) */
+	long debug_pagealloc; /* take free pages out of the linear map (the boot option) */
+	long hardened_usercopy; /* check user copies against slab objects and their whitelists */
 	long dma_debug; /* track every DMA mapping and report misuse (CONFIG_DMA_API_DEBUG) */
 	long swiotlb; /* enum kmm_swiotlb_mode: whether boot sets up the bounce pool */
 	long swiotlb_slots; /* bounce slots of IO_TLB_SIZE bytes in the swiotlb pool */

@@ -1,6 +1,6 @@
 /*
- * zone.h - zones, their buddy free areas, and the per-thread page caches (defined in
- * page_alloc.c; zones are sized by machine.c at boot).
+ * internal.h - zones, their buddy free areas, and the per-thread page caches (defined in
+ * page_alloc.c and pcp.c; zones are sized by page_alloc.c at boot).
  *
  * Each zone is a run of pfns [zone_start_pfn, zone_start_pfn + spanned_pages) whose start is
  * aligned to MAX_ORDER_NR_PAGES, so a block's buddy never lies in another zone.
@@ -104,9 +104,6 @@ static inline void page_flags_change(struct page *page, unsigned long clear, uns
 	__atomic_store_n(&page->flags, (flags & ~clear) | set, __ATOMIC_RELAXED);
 }
 
-/* Give a dying thread's cached pages back (thread.c calls this). */
-KMM_HIDDEN void page_alloc_thread_exit(struct pcp_cache *pcp);
-
 /* Hand a frame range to the buddy allocator at boot: [start_pfn, end_pfn) of one zone. */
 KMM_HIDDEN void page_alloc_free_range(unsigned long start_pfn, unsigned long end_pfn);
 
@@ -115,6 +112,14 @@ KMM_HIDDEN void page_alloc_wake_waiters(void);
 
 /* Format GFP flags the way the kernel's %pGg does, e.g. "GFP_KERNEL|__GFP_ZERO". */
 KMM_HIDDEN const char *gfp_format(gfp_t gfp, char *buf, size_t len);
+
+/* ---- debug_pagealloc.c ---- */
+
+/* The debug_pagealloc option, as read at boot; set before any page is freed after boot. */
+extern KMM_HIDDEN bool debug_pagealloc_on;
+
+/* Put the block @page of 2^@order pages into the linear map, or take it out. */
+KMM_HIDDEN void debug_pagealloc_set(struct page *page, unsigned int order, bool present);
 
 #endif /* KMM_INTERNAL_ZONE_H */
 

@@ -477,6 +477,8 @@ static const enum kmm_stat pgalloc_stat[MAX_NR_ZONES] = {
 static inline __attribute__((always_inline)) void
 prep_new_page(struct page *page, unsigned int order, gfp_t gfp, void *site, struct kmm_thread *t)
 {
+	if (unlikely(debug_pagealloc_on))
+		debug_pagealloc_set(page, order, true);
 	stats_add(&t->stats, pgalloc_stat[page_zonenum(page)], 1UL << order);
 	page_flags_change(page, (1UL << PG_buddy) | (1UL << PG_pcp), 0);
 	page->private = 0;
@@ -674,6 +676,8 @@ static void free_the_block(struct page *page, unsigned int order)
 	page->index = 0;
 	if (unlikely(init_free_pages))
 		memset(machine_phys_ptr(page_to_phys(page)), 0, PAGE_SIZE << order);
+	if (unlikely(debug_pagealloc_on))
+		debug_pagealloc_set(page, order, false);
 	if (order <= PCP_MAX_ORDER && !__atomic_load_n(&alloc_waiters, __ATOMIC_SEQ_CST)) {
 		pcp_free(t, z, page, order);
 		return;

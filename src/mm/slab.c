@@ -5,7 +5,7 @@
  * slab_debug.c.
  *
  * Each cache is a "node" (partial and full lists of slabs under s->lock) plus one struct
- * slab_cpu per thread that uses it (internal/slab.h has the picture). Slabs come from the
+ * slab_cpu per thread that uses it (mm/slab.h has the picture). Slabs come from the
  * buddy allocator with no lock held, at the order the kernel picks for the object size, and
  * are given back when empty beyond min_partial, by kmem_cache_shrink() and by the "slab"
  * shrinker. Invariant for a node slab (s->lock held): inuse + length(freelist) == objects;
@@ -162,6 +162,29 @@ struct page *slab_new(struct kmem_cache *s, gfp_t gfp)
 	count_slab_pages(s, 1L << s->order);
 	return page;
 }
+/* A SLAB_TYPESAFE_BY_RCU slab's pages go back once the grace period has passed. */
+static void free_slab_pages_rcu(struct rcu_head *head)
+{
+	struct page *page = container_of((struct list_head *)head, struct page, lru);
+	unsigned int order = (unsigned int)page->private;
+
+	page->private = 0;
+	__free_pages(page, order);
+}
+
+/*
+ * Give a slab's pages (2^@order from @page) back after a grace period; at once when no grace
+ * period can run any more (shutdown). Uses page->lru and page->private meanwhile.
+ */
+static void free_pages_after_gp(struct page *page, unsigned int order)
+{
+	struct rcu_head *head = (struct rcu_head *)&page->lru;
+
+	_Static_assert(sizeof(page->lru) >= sizeof(struct rcu_head), "rcu_head fits in lru");
+	page->private = order;
+	if (!rcu_call_if_running(head, free_slab_pages_rcu))
+		free_slab_pages_rcu(head);
+}
 
 void slab_discard(struct kmem_cache *s, struct page *page)
 {
@@ -175,7 +198,7 @@ void slab_discard(struct kmem_cache *s, struct page *page)
 	page->private = 0;
 	/* Objects of a SLAB_TYPESAFE_BY_RCU cache stay memory of this type until readers go. */
 	if (s->flags & SLAB_TYPESAFE_BY_RCU)
-		rcu_free_pages_after_gp(page, s->order);
+		free_pages_after_gp(page, s->order);
 	else
 		__free_pages(page, s->order);
 }
@@ -301,6 +324,22 @@ static unsigned int cache_align(slab_flags_t flags, unsigned int align, unsigned
 	return align < ARCH_KMALLOC_MINALIGN ? ARCH_KMALLOC_MINALIGN : align;
 }
 
+/* The constants of slab_slot_start(): an odd number's inverse mod 2^64 by Newton's method
+ * (each step doubles the correct low bits; an odd x is its own inverse to 3 bits). */
+static void set_slot_arithmetic(struct kmem_cache *s)
+{
+	unsigned long odd = s->size, inv;
+
+	s->slot_shift = (unsigned int)__builtin_ctzl(odd);
+	odd >>= s->slot_shift;
+	inv = odd;
+	for (int i = 0; i < 5; i++)
+		inv *= 2 - odd * inv;
+	s->slot_inv = inv;
+	s->slab_hi = ~((PAGE_SIZE << s->order) - 1);
+	s->slot_mask = (s->size & (s->size - 1)) || s->red_left_pad ? ~0UL : s->size - 1UL;
+}
+
 /* Lay out one slot: [left red zone][object][right red zone][free ptr][tracks][orig size]. */
 static void calculate_sizes(struct kmem_cache *s)
 {
@@ -332,6 +371,7 @@ static void calculate_sizes(struct kmem_cache *s)
 	s->objects = order_objects(s->order, s->size);
 	if (s->objects > MAX_OBJS_PER_PAGE)
 		s->objects = MAX_OBJS_PER_PAGE;
+	set_slot_arithmetic(s);
 }
 
 static int make_random_seq(struct kmem_cache *s)
@@ -390,8 +430,32 @@ static void create_failed(const char *name, slab_flags_t flags, int err, const c
 	}
 }
 
+/* The kernel's WARN_ON in kmem_cache_create_usercopy: the region is dropped. */
+static void bad_usercopy_region(const char *name, unsigned int size, unsigned int useroffset,
+				unsigned int usersize)
+{
+	report_start("slab_usercopy_region", "------------[ cut here ]------------");
+	report_add("WARNING: CPU: %u PID: %d at mm/slab_common.c kmem_cache_create_usercopy",
+		   smp_processor_id(), kmm_current_pid());
+	report_add("kmm: cache %s: usercopy region (offset %u, size %u) does not fit its %u-byte "
+		   "objects; no user copy may touch them",
+		   name, useroffset, usersize, size);
+	report_add_task();
+	report_add_stack();
+	report_add("---[ end trace 0000000000000000 ]---");
+	report_finish();
+}
+
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
 				     slab_flags_t flags, void (*ctor)(void *))
+{
+	return kmem_cache_create_usercopy(name, size, align, flags, 0, 0, ctor);
+}
+
+struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int size,
+					      unsigned int align, slab_flags_t flags,
+					      unsigned int useroffset, unsigned int usersize,
+					      void (*ctor)(void *))
 {
 	struct kmem_cache *s;
 
@@ -407,6 +471,12 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 	}
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->object_size = size;
+	if ((!usersize && useroffset) || size < usersize || size - usersize < useroffset) {
+		bad_usercopy_region(name, size, useroffset, usersize);
+		useroffset = usersize = 0;
+	}
+	s->useroffset = useroffset;
+	s->usersize = usersize;
 	s->ctor = ctor;
 	s->flags = slab_debug_flags_for(s->name, flags);
 	s->debug = s->flags & SLAB_DEBUG_FLAGS;
@@ -608,7 +678,7 @@ static unsigned long slab_scan(struct shrinker *sh, struct shrink_control *sc)
 
 /* ---------------------------------------------------------------- threads */
 
-void slab_thread_exit(struct kmm_thread *t)
+static void slab_thread_exit(struct kmm_thread *t)
 {
 	pthread_mutex_lock(&slab_mutex);
 	for (unsigned int id = 0; id < t->nr_slab_cpus && id < nr_ids; id++) {
@@ -737,3 +807,4 @@ static void slab_exit(void)
 }
 
 kmm_initcall(subsys, slab, slab_init, slab_exit);
+kmm_thread_hook(subsys, slab_cpu, NULL, slab_thread_exit);

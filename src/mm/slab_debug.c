@@ -22,8 +22,10 @@
 #include <time.h>
 
 #include <kmm/context.h>
+#include <kmm/kunit.h>
 #include "machine/report.h"
 #include "machine/symbols.h"
+#include "machine/fault.h"
 #include "mm/slab.h"
 
 #define MAX_BLOCKS 8
@@ -102,7 +104,10 @@ void slab_debug_init(void)
 	while (env && *env) {
 		size_t len = strcspn(env, " \t");
 
-		if (!strncmp(env, "slab_debug", 10) || !strncmp(env, "slub_debug", 10)) {
+		if (len == 3 && !strncmp(env, "all", 3)) {
+			/* KMM_DEBUG=all: every check, on every cache */
+			parse_block("FZPU", 4);
+		} else if (!strncmp(env, "slab_debug", 10) || !strncmp(env, "slub_debug", 10)) {
 			const char *v = env + 10;
 			const char *end = env + len;
 
@@ -232,6 +237,11 @@ void slab_debug_init_slab(struct kmem_cache *s, struct page *page)
 	}
 }
 
+unsigned int slab_debug_get_orig_size(struct kmem_cache *s, void *obj)
+{
+	return orig_size(s, obj);
+}
+
 void slab_debug_set_orig_size(struct kmem_cache *s, void *obj, size_t size)
 {
 	if (!has_orig_size(s) || size > s->object_size)
@@ -254,9 +264,28 @@ void slab_format_caller(char *buf, size_t len, void *addr)
 		snprintf(buf, len, "%p", addr);
 }
 
+/*
+ * One error, counted in the cache and, while a KUnit case keeps a "slab_errors" counter (an
+ * int, as lib/slub_kunit.c names it), there too: the case counts the errors it provokes.
+ */
+static void count_error(struct kmem_cache *s)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct kunit_resource *res;
+
+	s->errors++;
+	if (!test)
+		return;
+	res = kunit_find_resource(test, kunit_resource_name_match, "slab_errors");
+	if (!res)
+		return;
+	(*(int *)res->data)++;
+	kunit_put_resource(res);
+}
+
 static void bug_header(struct kmem_cache *s, const char *id, const char *what)
 {
-	s->errors++;
+	count_error(s);
 	report_start(
 		id,
 		"=============================================================================");
@@ -320,7 +349,7 @@ static void object_err(struct kmem_cache *s, struct page *page, void *obj, const
 	bug_header(s, "slab_object", reason);
 	add_trailer(s, page, obj);
 	if (fix) {
-		s->errors++;
+		count_error(s);
 		report_add("FIX %s: %s", s->name, fix);
 	}
 	finish();
@@ -331,7 +360,7 @@ static void slab_err_fix(struct kmem_cache *s, struct page *page, const char *wh
 	bug_header(s, "slab_error", what);
 	add_slab_info(s, page);
 	if (fix) {
-		s->errors++;
+		count_error(s);
 		report_add("FIX %s: %s", s->name, fix);
 	}
 	finish();
@@ -341,6 +370,26 @@ void slab_report_invalid_free(const char *fn, const void *obj, const char *why)
 {
 	report_start("slab_invalid_free", "BUG: %s(%p): invalid pointer: %s", fn, obj, why);
 	finish();
+}
+
+void slab_report_invalid_object(struct kmem_cache *s, struct page *page, const void *obj)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "Invalid object pointer %p", obj);
+	slab_err_fix(s, page, what, NULL);
+}
+
+void slab_report_bad_link(struct kmem_cache *s, const struct page *page, const void *next)
+{
+	char what[256];
+
+	s->errors++;
+	snprintf(what, sizeof(what),
+		 "a free pointer in slab %p of cache %s is %p, not an object of the slab (a "
+		 "double free, or a write after free): the rest of that free list is isolated",
+		 (const void *)page, s->name, next);
+	fault_report_bad_pointer((unsigned long)next + s->offset, false, "kmem_cache_alloc", what);
 }
 
 void slab_debug_freechain_corrupt(struct kmem_cache *s, struct page *page, void *obj)
@@ -371,7 +420,7 @@ static bool check_bytes(struct kmem_cache *s, struct page *page, void *obj, cons
 		   (void *)(end - 1), (unsigned long)(fault - (u8 *)slab_address(page)), *fault,
 		   value);
 	add_trailer(s, page, obj);
-	s->errors++;
+	count_error(s);
 	report_add("FIX %s: Restoring %s %p-%p=0x%x", s->name, what, (void *)fault,
 		   (void *)(end - 1), value);
 	finish();
@@ -530,7 +579,7 @@ void slab_debug_list_objects(struct kmem_cache *s, struct page *page)
 
 		if (map[i])
 			continue;
-		s->errors++;
+		count_error(s);
 		report_add("Object %p @offset=%lu", obj,
 			   (unsigned long)((u8 *)obj - (u8 *)slab_address(page)));
 		if (s->debug & SLAB_STORE_USER) {

@@ -6,6 +6,10 @@
 #include <linux/compiler.h>
 #include <linux/kconfig.h>
 #include <linux/printk.h>
+#include <linux/bug.h>
+#include <linux/minmax.h>
+#include <asm/div64.h>
+#include <kmm/bitops.h>
 #include <kmm/context.h>
 
 #ifndef container_of

@@ -12,8 +12,8 @@
 #include <linux/init.h>
 #include <linux/kernel.h>
 
-#define module_init(fn) int (*const kmm_module_init)(void) = fn
-#define module_exit(fn) void (*const kmm_module_exit)(void) = fn
+#define module_init(fn) int (*const kmm_module_init)(void) = fn;
+#define module_exit(fn) void (*const kmm_module_exit)(void) = fn;
 
 /* Each expands to a declaration, so the tag's trailing semicolon stays legal at file scope. */
 #define MODULE_LICENSE(s) extern int kmm_module_tag
