@@ -129,6 +129,10 @@ static const char *errname(void *p)
 		return "EPERM";
 	case EEXIST:
 		return "EEXIST";
+	case EOVERFLOW:
+		return "EOVERFLOW";
+	case EHWPOISON:
+		return "EHWPOISON";
 	default:
 		return "other";
 	}
@@ -146,7 +150,9 @@ static const char *signame(const struct u_signal *s)
 {
 	switch (s->sig) {
 	case SIGBUS:
-		return s->code == BUS_ADRERR ? "SIGBUS (BUS_ADRERR)" : "SIGBUS (other code)";
+		return s->code == BUS_ADRERR	? "SIGBUS (BUS_ADRERR)" :
+		       s->code == BUS_MCEERR_AR ? "SIGBUS (BUS_MCEERR_AR)" :
+						  "SIGBUS (other code)";
 	case SIGSEGV:
 		return s->code == SEGV_MAPERR ? "SIGSEGV (SEGV_MAPERR)" :
 		       s->code == SEGV_ACCERR ? "SIGSEGV (SEGV_ACCERR)" :
@@ -432,6 +438,189 @@ int fbmem_locked(const char *dev, FILE *out)
 	return err;
 }
 
+/* Linux 6.1's enum fault_flag, bit by bit (kernel-internal values, so not in a uapi header). */
+static const char *const fault_flag_names[] = {
+	"WRITE", "MKWRITE", "ALLOW_RETRY", "RETRY_NOWAIT",  "KILLABLE", "TRIED",
+	"USER",	 "REMOTE",  "INSTRUCTION", "INTERRUPTIBLE", "UNSHARE",	"ORIG_PTE_VALID",
+};
+
+/* Print the vmf->flags of the probe window's last fault, in hex and by name. */
+static void print_flags(FILE *out, const char *what, int fd, struct fbmem_info *info)
+{
+	unsigned int flags = u_ioctl(fd, FBMEM_IOC_GET_INFO, info) ? ~0u : info->probe_flags;
+	const char *sep = "";
+
+	fprintf(out, "fbmem: %s: vmf->flags %#x (", what, flags);
+	for (unsigned int i = 0; i < 32; i++) {
+		if (!(flags & (1u << i)))
+			continue;
+		if (i < sizeof(fault_flag_names) / sizeof(fault_flag_names[0]))
+			fprintf(out, "%s%s", sep, fault_flag_names[i]);
+		else
+			fprintf(out, "%sbit %u", sep, i);
+		sep = "|";
+	}
+	fprintf(out, ")\n");
+}
+
+/* The probe window's fault handler calls so far; @info is user memory. */
+static long probe_faults(int fd, struct fbmem_info *info)
+{
+	return u_ioctl(fd, FBMEM_IOC_GET_INFO, info) ? -1 : (long)info->probe_faults;
+}
+
+/*
+ * A free address of the program's that starts a page table (2 MiB on x86_64), with nothing
+ * else mapped in that table's span: so the first fault there finds no page table, on any
+ * run. 0 when none.
+ */
+static char *fresh_page_table(void)
+{
+	unsigned long span = 2ul << 20;
+	char *r = u_mmap(2 * span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (r == MAP_FAILED)
+		return NULL;
+	u_munmap(r, 2 * span);
+	return (char *)(((unsigned long)r + span - 1) & ~(span - 1));
+}
+
+/* The result of a call returning 0 or -1 with errno, by name. */
+static const char *result(int r)
+{
+	return r ? errname(MAP_FAILED) : "0";
+}
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#endif
+
+/*
+ * madvise and mlock on the probe window (pages from a fault handler) at @base and on the VRAM
+ * (raw frames, VM_PFNMAP): what each returns and how many faults it made.
+ */
+static int fbmem_advice(FILE *out, int fd, struct fbmem_info *info, char *base)
+{
+	size_t len = FBMEM_PROBE_PAGES * 4096;
+	char *w, *v;
+	long before;
+	int r;
+
+	w = u_mmap_at(base, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+		      FBMEM_PROBE_OFFSET);
+	v = u_mmap(2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (w == MAP_FAILED || v == MAP_FAILED)
+		return fail(out, "mmap for madvise");
+	before = probe_faults(fd, info);
+	r = u_madvise(w, 3 * 4096, MADV_POPULATE_READ);
+	fprintf(out, "fbmem: MADV_POPULATE_READ of 3 handler pages: %s, %ld faults\n", result(r),
+		probe_faults(fd, info) - before);
+	print_flags(out, "MADV_POPULATE_READ", fd, info);
+	before = probe_faults(fd, info);
+	r = u_madvise(w + FBMEM_PROBE_COPY * 4096, 2 * 4096, MADV_POPULATE_WRITE);
+	fprintf(out, "fbmem: MADV_POPULATE_WRITE of 2 handler pages: %s, %ld faults\n", result(r),
+		probe_faults(fd, info) - before);
+	print_flags(out, "MADV_POPULATE_WRITE", fd, info);
+	fprintf(out, "fbmem: MADV_POPULATE_READ of the VM_FAULT_SIGSEGV page: %s\n",
+		result(u_madvise(w + FBMEM_PROBE_SIGSEGV * 4096, 4096, MADV_POPULATE_READ)));
+	fprintf(out, "fbmem: MADV_POPULATE_READ of the VM_FAULT_HWPOISON page: %s\n",
+		result(u_madvise(w + FBMEM_PROBE_HWPOISON * 4096, 4096, MADV_POPULATE_READ)));
+	fprintf(out, "fbmem: MADV_POPULATE_READ of the VRAM (VM_PFNMAP): %s\n",
+		result(u_madvise(v, 2 * 4096, MADV_POPULATE_READ)));
+	fprintf(out, "fbmem: MADV_WILLNEED of handler pages: %s, of the VRAM: %s\n",
+		result(u_madvise(w, 3 * 4096, MADV_WILLNEED)),
+		result(u_madvise(v, 2 * 4096, MADV_WILLNEED)));
+	r = u_madvise(w, 3 * 4096, MADV_DONTNEED);
+	before = probe_faults(fd, info);
+	(void)*(volatile char *)w;
+	fprintf(out, "fbmem: MADV_DONTNEED of handler pages: %s; touching one after: %ld faults\n",
+		result(r), probe_faults(fd, info) - before);
+	fprintf(out, "fbmem: MADV_DONTNEED of the VRAM: %s\n",
+		result(u_madvise(v, 2 * 4096, MADV_DONTNEED)));
+	fprintf(out, "fbmem: MADV_DONTNEED past the mapping's end: %s\n",
+		result(u_madvise(w + len - 4096, 2 * 4096, MADV_DONTNEED)));
+	before = probe_faults(fd, info);
+	r = u_mlock(w, 3 * 4096);
+	fprintf(out, "fbmem: mlock of 3 handler pages (1 mapped before): %s, %ld faults\n",
+		result(r), probe_faults(fd, info) - before);
+	fprintf(out, "fbmem: MADV_DONTNEED of a locked page: %s\n",
+		result(u_madvise(w + 4096, 4096, MADV_DONTNEED)));
+	fprintf(out, "fbmem: munlock of them: %s\n", result(u_munlock(w, 3 * 4096)));
+	fprintf(out, "fbmem: mlock of the VM_FAULT_SIGSEGV page: %s; munlock %s\n",
+		result(u_mlock(w + FBMEM_PROBE_SIGSEGV * 4096, 4096)),
+		result(u_munlock(w + FBMEM_PROBE_SIGSEGV * 4096, 4096)));
+	fprintf(out, "fbmem: mlock of the VRAM (VM_PFNMAP): %s; munlock %s\n",
+		result(u_mlock(v, 2 * 4096)), result(u_munlock(v, 2 * 4096)));
+	u_munmap(v, 2 * 4096);
+	u_munmap(w, len);
+	return 0;
+}
+
+/*
+ * The mm's side of a fault handler's answers, in the probe window: the vmf->flags of a user
+ * read, a user write, a write by copy_to_user and MAP_POPULATE; the signals for
+ * VM_FAULT_SIGSEGV and VM_FAULT_HWPOISON; VM_FAULT_NOPAGE with nothing installed. Also the
+ * mmap offsets the kernel refuses before asking the driver. Returns 0 unless a call failed.
+ */
+int fbmem_faults(const char *dev, FILE *out)
+{
+	size_t len = FBMEM_PROBE_PAGES * 4096;
+	struct fbmem_info *info;
+	struct u_signal s;
+	char *base, *w;
+	long before;
+	int fd, sig, err = 0;
+
+	fd = u_open(dev, O_RDWR);
+	info = u_mmap(4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fd < 0 || info == MAP_FAILED)
+		return fail(out, "open or mmap");
+	err |= expect(out, "mmap at offset -4096",
+		      u_mmap(4096, PROT_READ, MAP_SHARED, fd, (off_t)-4096), "EOVERFLOW");
+	err |= expect(out, "mmap at offset -1", u_mmap(4096, PROT_READ, MAP_SHARED, fd, (off_t)-1),
+		      "EINVAL");
+	base = fresh_page_table();
+	w = base ? u_mmap_at(base, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+			     FBMEM_PROBE_OFFSET) :
+		   MAP_FAILED;
+	if (w == MAP_FAILED)
+		return fail(out, "mmap probe window");
+	(void)*(volatile char *)w;
+	print_flags(out, "user read, the first fault in its page table", fd, info);
+	w[FBMEM_PROBE_PAGE0 * 4096 + 4096] = 1;
+	print_flags(out, "user write, the page table there", fd, info);
+	err |= u_read(fd, w + FBMEM_PROBE_COPY * 4096, 16) == 16 ? 0 : -1;
+	print_flags(out, "read() into the window: copy_to_user's write", fd, info);
+	err |= touch(out, "the page answering VM_FAULT_SIGSEGV", w, FBMEM_PROBE_SIGSEGV * 4096 + 8,
+		     SIGSEGV);
+	sig = u_touch(w + FBMEM_PROBE_HWPOISON * 4096 + 8, &s);
+	fprintf(out,
+		"fbmem: touching the page answering VM_FAULT_HWPOISON: %s at mapping offset "
+		"%ld, si_addr_lsb %d\n",
+		sig ? signame(&s) : "no signal", sig ? (long)(s.addr - (unsigned long)w) : 0L,
+		sig ? s.addr_lsb : 0);
+	err |= sig == SIGBUS ? 0 : -1;
+	before = probe_faults(fd, info);
+	err |= touch(out, "the page answering VM_FAULT_NOPAGE with nothing installed", w,
+		     FBMEM_PROBE_NOPAGE * 4096 + 8, 0);
+	fprintf(out, "fbmem: ... the fault handler ran %ld times for it\n",
+		probe_faults(fd, info) - before);
+	u_munmap(w, len);
+	before = probe_faults(fd, info);
+	w = u_mmap_at(base, 2 * 4096, PROT_READ, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd,
+		      FBMEM_PROBE_OFFSET);
+	fprintf(out, "fbmem: MAP_POPULATE of 2 probe pages: %s, %ld faults\n", errname(w),
+		probe_faults(fd, info) - before);
+	print_flags(out, "MAP_POPULATE, its second page", fd, info);
+	if (w != MAP_FAILED)
+		u_munmap(w, 2 * 4096);
+	err |= fbmem_advice(out, fd, info, base);
+	u_munmap(info, 4096);
+	u_close(fd);
+	return err;
+}
+
 #ifndef KMM_USER
 int main(void)
 {
@@ -441,6 +630,7 @@ int main(void)
 	err |= fbmem_placement("/dev/" FBMEM_NAME, stdout);
 	err |= fbmem_private("/dev/" FBMEM_NAME, stdout);
 	err |= fbmem_fork("/dev/" FBMEM_NAME, stdout);
+	err |= fbmem_faults("/dev/" FBMEM_NAME, stdout);
 	err |= fbmem_locked("/dev/" FBMEM_NAME, stdout);
 	return err ? 1 : 0;
 }

@@ -46,6 +46,16 @@ int fbmem_private(const char *dev, FILE *out);
 int fbmem_fork(const char *dev, FILE *out);
 
 /*
+ * Map the probe window and print what the mm does with each answer of its fault handler:
+ * the vmf->flags of user, copy_to_user and MAP_POPULATE faults, the signals for
+ * VM_FAULT_SIGSEGV and VM_FAULT_HWPOISON, the retries of VM_FAULT_NOPAGE with nothing
+ * installed; the errno of mmap at a negative offset; and what madvise (DONTNEED, WILLNEED,
+ * POPULATE_READ/WRITE) and mlock/munlock answer on handler pages and on the VRAM (VM_PFNMAP).
+ * Returns 0 unless a call failed.
+ */
+int fbmem_faults(const char *dev, FILE *out);
+
+/*
  * Map the shadow with MAP_POPULATE and MAP_LOCKED and print how many pages mmap faulted in;
  * then, as an ordinary user (setuid) with one page of RLIMIT_MEMLOCK, print the answers to
  * locked mappings of the VRAM. Drops root for good: the caller's last call. Returns 0 when

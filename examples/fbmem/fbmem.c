@@ -8,7 +8,10 @@
  *					page comes from the fault handler (vmalloc_to_page) the
  *					first time the program touches it. Like a file mapped past
  *					its end, a shadow mapping may run on past the buffer, and a
- *					touch there is the program's SIGBUS (VM_FAULT_SIGBUS).
+ *					touch there is the program's SIGBUS (VM_FAULT_SIGBUS);
+ *	offset FBMEM_PROBE_OFFSET	the probe window, for the kernel test: each page gets one
+ *					of a fault handler's answers (enum fbmem_probe_page), and
+ *					the handler records the vmf->flags it is called with.
  * read() copies from the shadow buffer with copy_to_user; an ioctl reports the geometry and
  * how many pages the fault handler has supplied. Each open gets a small client record from
  * the driver's own slab cache.
@@ -48,6 +51,7 @@ static struct fbmem_dev {
 	void *shadow;
 	unsigned long shadow_size;
 	atomic_t shadow_faults;
+	atomic_t probe_faults, probe_flags, nopage_left;
 	struct kmem_cache *clients;
 } fb;
 
@@ -99,10 +103,46 @@ static const struct vm_operations_struct fbmem_shadow_ops = {
 	.fault = fbmem_shadow_fault,
 };
 
+static vm_fault_t fbmem_probe_fault(struct vm_fault *vmf)
+{
+	unsigned long index = vmf->pgoff - (FBMEM_PROBE_OFFSET >> PAGE_SHIFT);
+	struct page *page;
+
+	atomic_inc(&fb.probe_faults);
+	atomic_set(&fb.probe_flags, vmf->flags);
+	switch (index) {
+	case FBMEM_PROBE_SIGSEGV:
+		return VM_FAULT_SIGSEGV;
+	case FBMEM_PROBE_HWPOISON:
+		return VM_FAULT_HWPOISON;
+	case FBMEM_PROBE_NOPAGE:
+		/* "installed it myself", though nothing was: the access must come again */
+		if (atomic_dec_return(&fb.nopage_left) >= 0)
+			return VM_FAULT_NOPAGE;
+		atomic_set(&fb.nopage_left, FBMEM_PROBE_RETRIES);
+		break;
+	}
+	page = vmalloc_to_page((char *)fb.shadow + (index << PAGE_SHIFT));
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct fbmem_probe_ops = {
+	.fault = fbmem_probe_fault,
+};
+
 static int fbmem_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	unsigned long shadow_pgoff = FBMEM_SHADOW_OFFSET >> PAGE_SHIFT;
+	unsigned long probe_pgoff = FBMEM_PROBE_OFFSET >> PAGE_SHIFT;
 
+	if (vma->vm_pgoff >= probe_pgoff) {
+		if (vma->vm_pgoff - probe_pgoff + vma_pages(vma) > FBMEM_PROBE_PAGES)
+			return -EINVAL;
+		vma->vm_ops = &fbmem_probe_ops;
+		return 0;
+	}
 	if (vma->vm_pgoff < shadow_pgoff) {
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 		return vm_iomap_memory(vma, fb.vram_phys, fb.vram_size);
@@ -145,6 +185,8 @@ static long fbmem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		.vram_size = fb.vram_size,
 		.shadow_size = fb.shadow_size,
 		.shadow_faults = atomic_read(&fb.shadow_faults),
+		.probe_faults = atomic_read(&fb.probe_faults),
+		.probe_flags = atomic_read(&fb.probe_flags),
 	};
 
 	if (cmd != FBMEM_IOC_GET_INFO)
@@ -168,6 +210,7 @@ static struct miscdevice fbmem_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = FBMEM_NAME,
 	.fops = &fbmem_fops,
+	.mode = 0666, /* any user may draw, as on a desktop's framebuffer */
 };
 
 int fbmem_init(unsigned long long vram_phys, unsigned long vram_size, unsigned int width,
@@ -183,6 +226,9 @@ int fbmem_init(unsigned long long vram_phys, unsigned long vram_size, unsigned i
 	fb.height = height;
 	fb.shadow_size = PAGE_ALIGN(vram_size);
 	atomic_set(&fb.shadow_faults, 0);
+	atomic_set(&fb.probe_faults, 0);
+	atomic_set(&fb.probe_flags, 0);
+	atomic_set(&fb.nopage_left, FBMEM_PROBE_RETRIES);
 	fb.clients = kmem_cache_create("fbmem_client", sizeof(struct fbmem_client), 0, 0,
 				       fbmem_client_ctor);
 	if (!fb.clients)

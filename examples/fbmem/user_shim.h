@@ -20,11 +20,12 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-/* What u_touch() saw: the signal, its si_code and si_addr. */
+/* What u_touch() saw: the signal, its si_code, si_addr and (memory errors) si_addr_lsb. */
 struct u_signal {
 	int sig;
 	int code;
 	unsigned long addr;
+	int addr_lsb;
 };
 
 #ifdef KMM_USER
@@ -129,6 +130,21 @@ static inline int u_setuid(unsigned int uid)
 	return (int)shim_result(kmm_setuid(shim_process, uid));
 }
 
+static inline int u_madvise(void *addr, size_t len, int advice)
+{
+	return (int)shim_result(kmm_madvise(shim_process, addr, len, advice));
+}
+
+static inline int u_mlock(const void *addr, size_t len)
+{
+	return (int)shim_result(kmm_mlock(shim_process, (void *)addr, len));
+}
+
+static inline int u_munlock(const void *addr, size_t len)
+{
+	return (int)shim_result(kmm_munlock(shim_process, (void *)addr, len));
+}
+
 static inline void *u_mremap(void *addr, size_t old_len, size_t new_len, int flags)
 {
 	void *p = kmm_mremap(shim_process, addr, old_len, new_len, flags);
@@ -156,6 +172,7 @@ static inline int u_touch(const volatile char *p, struct u_signal *s)
 	s->sig = c.sig;
 	s->code = c.code;
 	s->addr = c.addr;
+	s->addr_lsb = c.addr_lsb;
 	return c.sig;
 }
 
@@ -174,6 +191,9 @@ static void u_touch_handler(int sig, siginfo_t *info, void *uctx)
 	u_touch_got.sig = sig;
 	u_touch_got.code = info->si_code;
 	u_touch_got.addr = (unsigned long)info->si_addr;
+	u_touch_got.addr_lsb = 0;
+	if (sig == SIGBUS && (info->si_code == BUS_MCEERR_AR || info->si_code == BUS_MCEERR_AO))
+		u_touch_got.addr_lsb = info->si_addr_lsb;
 	siglongjmp(u_touch_env, 1);
 }
 
@@ -249,6 +269,21 @@ static inline int u_fork_run(int (*fn)(void *arg, long delta), void *arg)
 static inline int u_setuid(unsigned int uid)
 {
 	return setuid(uid);
+}
+
+static inline int u_madvise(void *addr, size_t len, int advice)
+{
+	return madvise(addr, len, advice);
+}
+
+static inline int u_mlock(const void *addr, size_t len)
+{
+	return mlock(addr, len);
+}
+
+static inline int u_munlock(const void *addr, size_t len)
+{
+	return munlock(addr, len);
 }
 
 /*

@@ -101,6 +101,7 @@ struct miscdevice {
 	int minor; /* MISC_DYNAMIC_MINOR: misc_register picks one */
 	const char *name; /* the /dev node */
 	const struct file_operations *fops;
+	unsigned short mode; /* umode_t: the node's permissions; 0 gives the default, 0600 */
 	struct miscdevice *kmm_next; /* kmm: registered misc devices, under the chrdev lock */
 };
 

@@ -58,12 +58,21 @@ typedef unsigned int vm_fault_t;
 	(VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON | \
 	 VM_FAULT_HWPOISON_LARGE | VM_FAULT_FALLBACK)
 
-/* struct vm_fault flags. */
-#define FAULT_FLAG_WRITE 0x01u
-#define FAULT_FLAG_MKWRITE 0x02u
-#define FAULT_FLAG_ALLOW_RETRY 0x04u
-#define FAULT_FLAG_KILLABLE 0x10u
-#define FAULT_FLAG_USER 0x40u
+/* struct vm_fault flags (Linux 6.1's enum fault_flag, every one). */
+#define FAULT_FLAG_WRITE 0x001u /* the access writes */
+#define FAULT_FLAG_MKWRITE 0x002u /* a present read-only page made writable */
+#define FAULT_FLAG_ALLOW_RETRY 0x004u /* the handler may drop mmap_lock and ask for a retry */
+#define FAULT_FLAG_RETRY_NOWAIT 0x008u /* ... but must not wait when it does */
+#define FAULT_FLAG_KILLABLE 0x010u /* a fatal signal may end the wait */
+#define FAULT_FLAG_TRIED 0x020u /* this is the retry */
+#define FAULT_FLAG_USER 0x040u /* the access came from user mode */
+#define FAULT_FLAG_REMOTE 0x080u /* on behalf of another process (GUP of a foreign mm) */
+#define FAULT_FLAG_INSTRUCTION 0x100u /* an instruction fetch */
+#define FAULT_FLAG_INTERRUPTIBLE 0x200u /* any signal may end the wait */
+#define FAULT_FLAG_UNSHARE 0x400u /* break COW of a shared anonymous page, no write */
+#define FAULT_FLAG_ORIG_PTE_VALID 0x800u /* the page table exists: orig_pte was read */
+/* What a page fault from the CPU starts with (the architecture adds USER, WRITE ...). */
+#define FAULT_FLAG_DEFAULT (FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE | FAULT_FLAG_INTERRUPTIBLE)
 
 /* x86 page-table bits as pgprot_t carries them; kmm honours present, write and user. */
 #define _PAGE_PRESENT 0x001UL

@@ -197,6 +197,47 @@ static inline int kmm_mmap_err(const void *addr)
 }
 
 /**
+ * kmm_madvise - advice on [addr, addr + len) of @p, as madvise(2) takes it
+ * @p: the process
+ * @addr: page-aligned
+ * @len: bytes, rounded up to pages
+ * @advice: MADV_DONTNEED (drop the pages: the next touch faults them in again; -EINVAL on a
+ *          VM_PFNMAP or locked mapping), MADV_WILLNEED (a hint: 0), MADV_POPULATE_READ and
+ *          MADV_POPULATE_WRITE (fault every page in now, as a read or a write)
+ *
+ * Context: process context; fault handlers may run.
+ * Return: 0; -EINVAL (bad address or advice, or a mapping that cannot take it: POPULATE of
+ * VM_IO/VM_PFNMAP), -ENOMEM (part of the range is not mapped), -EFAULT (the fault handler
+ * answered SIGBUS or SIGSEGV), -EHWPOISON (it answered VM_FAULT_HWPOISON).
+ */
+int kmm_madvise(struct kmm_process *p, void *addr, size_t len, int advice);
+
+/**
+ * kmm_mlock - lock [addr, addr + len) of @p in memory, as mlock(2)
+ * @p: the process
+ * @addr: any address (rounded down to its page)
+ * @len: bytes
+ *
+ * Mappings the driver owns page by page (VM_IO, VM_PFNMAP, VM_DONTEXPAND, VM_MIXEDMAP) are
+ * not marked locked, as in the kernel; the others are faulted in.
+ * Context: process context.
+ * Return: 0, -ENOMEM (part of the range is not mapped, beyond RLIMIT_MEMLOCK, or a page the
+ * fault handler refused: its VMA stays locked), -EHWPOISON, -EPERM
+ * (RLIMIT_MEMLOCK 0 and no CAP_IPC_LOCK).
+ */
+int kmm_mlock(struct kmm_process *p, void *addr, size_t len);
+
+/**
+ * kmm_munlock - undo kmm_mlock() on [addr, addr + len) of @p, as munlock(2)
+ * @p: the process
+ * @addr: any address (rounded down to its page)
+ * @len: bytes
+ *
+ * Return: 0 or -ENOMEM (part of the range is not mapped).
+ */
+int kmm_munlock(struct kmm_process *p, void *addr, size_t len);
+
+/**
  * kmm_munmap - unmap [addr, addr + len) of @p
  * @p: the process
  * @addr: page-aligned
@@ -334,8 +375,9 @@ void *kmm_mremap_to(struct kmm_process *p, void *addr, size_t old_len, size_t ne
 struct kmm_user_catch {
 	sigjmp_buf env;
 	int sig; /* SIGSEGV or SIGBUS once a signal came back here */
-	int code; /* si_code: SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR */
+	int code; /* si_code: SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, BUS_MCEERR_AR */
 	unsigned long addr; /* the address touched */
+	int addr_lsb; /* si_addr_lsb: PAGE_SHIFT for BUS_MCEERR_AR (a poisoned page), else 0 */
 	struct kmm_user_catch *prev;
 };
 

@@ -60,7 +60,8 @@ static struct dev_node **node_find(const char *path)
 	return NULL;
 }
 
-static int node_add(const char *path, dev_t dev)
+/* A node at @path for @dev with permissions @mode (devtmpfs's default, 0600, when 0). */
+static int node_add(const char *path, dev_t dev, unsigned int mode)
 {
 	struct dev_node *n;
 
@@ -73,7 +74,7 @@ static int node_add(const char *path, dev_t dev)
 		return -ENOMEM;
 	strcpy(n->path, path);
 	n->inode.i_rdev = dev;
-	n->inode.i_mode = S_IFCHR | 0600;
+	n->inode.i_mode = S_IFCHR | (mode ? mode & 07777 : 0600);
 	n->next = nodes;
 	nodes = n;
 	return 0;
@@ -97,7 +98,7 @@ int kmm_mknod(const char *path, dev_t dev)
 	int err;
 
 	pthread_mutex_lock(&chrdev_lock);
-	err = node_add(path, dev);
+	err = node_add(path, dev, 0);
 	pthread_mutex_unlock(&chrdev_lock);
 	return err;
 }
@@ -159,7 +160,7 @@ int misc_register(struct miscdevice *misc)
 			if (m->minor == misc->minor)
 				goto out;
 	}
-	err = node_add(path, MKDEV(MISC_MAJOR, misc->minor));
+	err = node_add(path, MKDEV(MISC_MAJOR, misc->minor), misc->mode); /* misc_devnode() */
 	if (err) {
 		if (slot >= 0)
 			misc->minor = MISC_DYNAMIC_MINOR;

@@ -71,6 +71,19 @@ static const struct option_desc options[] = {
 	  "CONFIG_PREEMPT_RCU, as Debian's kernel: rcu_read_lock() counts a nesting depth; 0: it "
 	  "disables preemption, as in a non-preemptible kernel",
 	  NULL },
+	{ "init_on_alloc", &kmm_opts.init_on_alloc, 1, 0, 1,
+	  "zero every page and slab object when allocated, except objects of caches with a "
+	  "constructor or SLAB_TYPESAFE_BY_RCU (the kernel's init_on_alloc=; on as in Debian's "
+	  "kernel, CONFIG_INIT_ON_ALLOC_DEFAULT_ON). Read at boot and at cache creation",
+	  NULL },
+	{ "init_on_free", &kmm_opts.init_on_free, 0, 0, 1,
+	  "zero every page and slab object when freed, with the same exceptions (init_on_free=; "
+	  "off as in Debian's kernel). Read at boot and at cache creation",
+	  NULL },
+	{ "fault_retry_limit", &kmm_opts.fault_retry_limit, 10000, 1, 100000000,
+	  "times in a row a fault handler may answer VM_FAULT_NOPAGE without installing the page "
+	  "(the kernel retries forever) before kmm reports a soft lockup and stops the access",
+	  NULL },
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))

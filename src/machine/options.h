@@ -28,6 +28,9 @@ struct kmm_opts {
 	long swiotlb_force; /* bounce every streaming mapping (swiotlb=force) */
 	long preempt_rcu; /* CONFIG_PREEMPT_RCU: rcu_read_lock() leaves preemption on */
 	long proc_socket; /* serve the /proc views to other processes (fs/proc_socket.c) */
+	long init_on_alloc; /* zero every page and slab object at allocation (init_on_alloc=) */
+	long init_on_free; /* zero every page and slab object at free (init_on_free=) */
+	long fault_retry_limit; /* VM_FAULT_NOPAGE answers with nothing installed before a stop */
 };
 
 /* Values of the swiotlb option. */

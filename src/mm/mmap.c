@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -136,8 +137,7 @@ int vma_host_prot(const struct vm_area_struct *vma, const struct kmm_pte *pte)
 	return prot;
 }
 
-/* Unmap the present pages among pages [from, to) of @vma, dropping their references. */
-static void vma_zap(struct vm_area_struct *vma, unsigned long from, unsigned long to)
+void vma_zap(struct vm_area_struct *vma, unsigned long from, unsigned long to)
 {
 	unsigned long run = from;
 
@@ -250,8 +250,7 @@ static void *mmap_error(int err)
 	return (void *)(long)err;
 }
 
-/* Pages of @mm's locked mappings: the kernel's mm->locked_vm, counted. mm->lock held. */
-static unsigned long locked_pages(struct mm_struct *mm)
+unsigned long locked_pages(struct mm_struct *mm)
 {
 	unsigned long n = 0;
 
@@ -285,10 +284,13 @@ static void populate(struct kmm_process *p, unsigned long start, unsigned long e
 	pthread_rwlock_rdlock(&mm->lock);
 	vma = vma_lookup(mm, start);
 	if (vma && !(vma->vm_flags & (VM_IO | VM_PFNMAP))) {
-		bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+		/* GUP's faultin_page(): no USER, no INTERRUPTIBLE; a write for private copies */
+		unsigned int flags = FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE;
 
+		if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			flags |= FAULT_FLAG_WRITE;
 		for (unsigned long a = start; a < end && a < vma->vm_end; a += PAGE_SIZE)
-			if (user_fault_in(mm, a, write, &code))
+			if (user_fault_in(mm, a, flags, &code))
 				break;
 	}
 	pthread_rwlock_unlock(&mm->lock);
@@ -381,18 +383,19 @@ void *kmm_mmap_at(struct kmm_process *p, void *hint, size_t len, int prot, int f
 	struct file *file = NULL;
 	struct vm_area_struct *vma;
 	struct kmm_process *prev;
-	unsigned long addr;
+	unsigned long addr, pgoff;
 	long vm_flags, where;
 	int err;
 
 	might_sleep();
-	if (!len || offset < 0 || !PAGE_ALIGNED(offset))
+	/* The syscall takes the offset as unsigned: a negative one is a huge page offset. */
+	pgoff = (unsigned long)offset >> PAGE_SHIFT;
+	if (!len || !PAGE_ALIGNED(offset))
 		return mmap_error(-EINVAL);
 	len = PAGE_ALIGN(len);
 	if (!len || len > mm->end - mm->start)
 		return mmap_error(-ENOMEM);
-	if ((unsigned long)(offset >> PAGE_SHIFT) + (len >> PAGE_SHIFT) <
-	    (unsigned long)(offset >> PAGE_SHIFT))
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return mmap_error(-EOVERFLOW);
 	if (!(flags & MAP_ANONYMOUS)) {
 		file = file_ops ? file_ops->from_fd(p, fd) : NULL;
@@ -401,6 +404,11 @@ void *kmm_mmap_at(struct kmm_process *p, void *hint, size_t len, int prot, int f
 		if (!file->f_op->mmap) {
 			file_ops->put(file);
 			return mmap_error(-ENODEV);
+		}
+		/* file_mmap_ok(): a device's offsets end at ULONG_MAX, so does the mapping */
+		if (pgoff > (ULONG_MAX - len) >> PAGE_SHIFT) {
+			file_ops->put(file);
+			return mmap_error(-EOVERFLOW);
 		}
 	}
 	vm_flags = mmap_flags(file, prot, flags);
@@ -430,7 +438,7 @@ void *kmm_mmap_at(struct kmm_process *p, void *hint, size_t len, int prot, int f
 		goto fail;
 	vma->vm_flags = (vm_flags_t)vm_flags;
 	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
-	vma->vm_pgoff = (unsigned long)offset >> PAGE_SHIFT;
+	vma->vm_pgoff = pgoff;
 	vma->vm_file = file;
 	if (file) {
 		prev = process_enter(p);

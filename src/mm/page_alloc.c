@@ -427,12 +427,22 @@ static void free_boot_range(unsigned long start, unsigned long end)
 	}
 }
 
+/* init_on_alloc: __GFP_ZERO when every allocation is zeroed, else 0; set at boot */
+static gfp_t init_alloc_gfp;
+/* init_on_free: freed blocks are zeroed; set at boot */
+static bool init_free_pages;
+
 static int page_alloc_init(void)
 {
 	unsigned long first = kmm_layout.min_pfn + kmm_machine.reserved_pages;
 
 	order_warned = false;
 	warn_alloc_reset();
+	/* With init_on_free on, the kernel skips the zeroing at allocation (free pages are zero
+	 * already); kmm zeroes at allocation whenever init_on_alloc or __GFP_ZERO asks: the
+	 * memory is zero either way. */
+	init_alloc_gfp = kmm_opts.init_on_alloc ? __GFP_ZERO : 0;
+	init_free_pages = kmm_opts.init_on_free;
 	size_zones();
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &zones[i];
@@ -476,7 +486,7 @@ prep_new_page(struct page *page, unsigned int order, gfp_t gfp, void *site, stru
 	page->kmm_alloc_site = site;
 	page->kmm_pid = (unsigned int)t->pid;
 	__atomic_store_n(&page->_refcount, 1, __ATOMIC_RELAXED);
-	if (gfp & __GFP_ZERO)
+	if ((gfp | init_alloc_gfp) & __GFP_ZERO)
 		memset(machine_phys_ptr(page_to_phys(page)), 0, PAGE_SIZE << order);
 	if ((gfp & __GFP_COMP) && order) {
 		page_flags_change(page, 0, 1UL << PG_head);
@@ -664,6 +674,8 @@ static void free_the_block(struct page *page, unsigned int order)
 	clear_compound(page, order);
 	page->mapping = NULL;
 	page->index = 0;
+	if (unlikely(init_free_pages))
+		memset(machine_phys_ptr(page_to_phys(page)), 0, PAGE_SIZE << order);
 	if (unlikely(debug_pagealloc_on))
 		debug_pagealloc_set(page, order, false);
 	if (order <= PCP_MAX_ORDER && !__atomic_load_n(&alloc_waiters, __ATOMIC_SEQ_CST)) {

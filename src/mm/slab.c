@@ -487,6 +487,12 @@ struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int siz
 	if (s->flags & SLAB_RECLAIM_ACCOUNT)
 		s->alloc_gfp |= __GFP_RECLAIMABLE;
 	calculate_sizes(s);
+	/* slab_want_init_on_alloc()/_on_free(): a constructed or RCU-typesafe object keeps its
+	 * contents, a poisoned one its poison */
+	if (!s->ctor && !(s->flags & SLAB_TYPESAFE_BY_RCU) && !(s->debug & SLAB_POISON)) {
+		s->init_gfp = kmm_opts.init_on_alloc ? __GFP_ZERO : 0;
+		s->init_free = kmm_opts.init_on_free;
+	}
 	s->stash_max = STASH_BYTES / s->size;
 	s->stash_max = s->stash_max < SLAB_STASH     ? SLAB_STASH :
 		       s->stash_max > STASH_MAX_OBJS ? STASH_MAX_OBJS :

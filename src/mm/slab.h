@@ -124,6 +124,9 @@ struct kmem_cache {
 	 * the fast path reads anyway, not by the node's busy lock: allocation from a stash reads
 	 * it, and shrinks are rare. */
 	unsigned long flush_req;
+	/* init_on_alloc: __GFP_ZERO when this cache's objects are zeroed at allocation, else 0 */
+	gfp_t init_gfp;
+	bool init_free; /* init_on_free: objects are zeroed when freed */
 	unsigned int debug; /* slab_debug flags in force: all work goes through slab_debug.c */
 	unsigned int red_left_pad;
 	unsigned int inuse; /* object + right red zone; metadata follows */
@@ -411,7 +414,7 @@ static inline __attribute__((always_inline)) void *slab_alloc(struct kmem_cache 
 		obj = c->stash[n - 1];
 		__atomic_store_n(&c->nr_stash, n - 1, __ATOMIC_RELAXED);
 	}
-	if (__builtin_expect(gfp & __GFP_ZERO, 0))
+	if ((gfp | s->init_gfp) & __GFP_ZERO)
 		return memset(obj, 0, s->object_size);
 	return obj;
 }
@@ -428,7 +431,8 @@ __slab_free(struct kmem_cache *s, struct page *page, void *obj, void *caller)
 	struct slab_cpu *c = slab_cpu_lookup(s, kmm_thread_self);
 	unsigned long h = __atomic_load_n(&page->private, __ATOMIC_RELAXED);
 
-	if (__builtin_expect(c != NULL, 1)) {
+	/* init_on_free: the slow path zeroes (a call here would cost every free a frame) */
+	if (__builtin_expect(c != NULL && !s->init_free, 1)) {
 		if (__builtin_expect(
 			    h == (unsigned long)c && obj != c->freelist && obj != c->recent, 1)) {
 			c->recent = c->freelist;
@@ -481,7 +485,7 @@ static inline __attribute__((always_inline)) void slab_free_any(struct page *pag
 		slab_free_unaligned(s, page, obj, caller);
 		return;
 	}
-	if (__builtin_expect(c &&
+	if (__builtin_expect(c && !s->init_free &&
 				     __atomic_load_n(&c->owner, __ATOMIC_RELAXED) ==
 					     (unsigned long)kmm_thread_self &&
 				     obj != c->freelist && obj != c->recent,

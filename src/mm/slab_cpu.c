@@ -358,6 +358,7 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller
 
 	if (pre_alloc_fails(s, &gfp, size))
 		return NULL;
+	gfp |= s->init_gfp; /* init_on_alloc: the rest of the way zeroes as __GFP_ZERO does */
 	if (s->debug)
 		return slab_debug_alloc(s, gfp, size, caller);
 	c = cpu_get(s);
@@ -434,12 +435,16 @@ static void *second_free(struct kmem_cache *s, struct slab_cpu *c)
 	return get_freepointer(s, head);
 }
 
-void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *caller)
+/* Never inlined, not even its head (the memset would make the fast path keep a frame). */
+__attribute__((noipa)) void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj,
+					   void *caller)
 {
 	struct slab_cpu *c, *h;
 	struct page *empty;
 
 	if (s->debug) {
+		if (s->init_free)
+			memset(obj, 0, s->object_size);
 		slab_debug_free(s, page, obj, caller);
 		return;
 	}
@@ -447,6 +452,8 @@ void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *ca
 		slab_report_invalid_object(s, page, obj);
 		return;
 	}
+	if (s->init_free)
+		memset(obj, 0, s->object_size); /* before the free pointer is written */
 	c = slab_cpu_lookup(s, kmm_thread_self);
 	h = slab_holder(page);
 	if (c && h == c) {

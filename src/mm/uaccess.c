@@ -130,7 +130,8 @@ static unsigned long user_copy(void *u, void *k, unsigned long n, bool to_user, 
 
 		if (chunk > n)
 			chunk = n;
-		if (user_fault_in(&p->mm, addr, to_user, &code))
+		if (user_fault_in(&p->mm, addr,
+				  FAULT_FLAG_DEFAULT | (to_user ? FAULT_FLAG_WRITE : 0), &code))
 			break;
 		if (zero)
 			memset((void *)addr, 0, chunk);
@@ -206,7 +207,8 @@ long strnlen_user(const char *str, long n)
 		return 0;
 	pthread_rwlock_rdlock(&p->mm.lock);
 	while (len < n) {
-		if (!access_ok((void *)addr, 1) || user_fault_in(&p->mm, addr, false, &code)) {
+		if (!access_ok((void *)addr, 1) ||
+		    user_fault_in(&p->mm, addr, FAULT_FLAG_DEFAULT, &code)) {
 			len = -1;
 			break;
 		}
@@ -236,7 +238,8 @@ long strncpy_from_user(char *dst, const char *src, long count)
 	while (len < count) {
 		char c;
 
-		if (!access_ok((void *)addr, 1) || user_fault_in(&p->mm, addr, false, &code)) {
+		if (!access_ok((void *)addr, 1) ||
+		    user_fault_in(&p->mm, addr, FAULT_FLAG_DEFAULT, &code)) {
 			len = -EFAULT;
 			break;
 		}

@@ -13,30 +13,62 @@
  * host's previous action (by default the host process dies of it); a SIGBUS ends the host
  * process with SIGBUS, as it would end the program.
  *
+ * The handler sees vmf->flags as x86's do_user_addr_fault() and GUP set them: FAULT_FLAG_DEFAULT
+ * (+USER from user mode, +WRITE) for a CPU fault, ALLOW_RETRY|KILLABLE for MAP_POPULATE, and
+ * ORIG_PTE_VALID once the page table covering the address exists. A handler that answers
+ * VM_FAULT_NOPAGE without installing anything makes the access fault again, as on Linux; after
+ * fault_retry_limit such answers in a row kmm reports a soft lockup and stops the access with
+ * SIGBUS (Linux would spin), so a test never hangs.
+ *
  * Locking: mm->lock held for reading around the handler, as the kernel holds mmap_lock.
  * Recovery points are per thread.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <kmm/fault.h>
+#include <kmm/context.h>
 #include <kmm/gfp.h>
 #include <kmm/page_alloc.h>
 #include "machine/fault.h"
+#include "machine/options.h"
+#include "machine/report.h"
 #include "user/process.h"
 
 static unsigned long user_faults;
 static __thread struct kmm_user_catch *user_catch_top __attribute__((tls_model("initial-exec")));
 
+/* The signal for a fault handler's error answer, as x86's mm_fault_error() sends it. */
 static int signal_for(vm_fault_t ret, int *code)
 {
 	if (ret & VM_FAULT_SIGSEGV) {
-		*code = SEGV_ACCERR;
+		*code = SEGV_MAPERR; /* bad_area_nosemaphore(): as if nothing were mapped there */
 		return SIGSEGV;
 	}
-	*code = BUS_ADRERR;
+	*code = ret & (VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE) ? BUS_MCEERR_AR : BUS_ADRERR;
 	return SIGBUS;
+}
+
+/*
+ * Does the page table covering @addr exist? The kernel allocates it with the first pte
+ * installed in its PMD_SIZE span; kmm's ptes are per VMA, so a present pte of @vma in that
+ * span stands for it.
+ */
+static bool page_table_exists(struct vm_area_struct *vma, unsigned long addr)
+{
+	unsigned long span = (unsigned long)PAGE_SIZE << (PAGE_SHIFT - 3); /* PMD_SIZE: 512 ptes */
+	unsigned long start = addr & ~(span - 1), end = start + span;
+
+	if (start < vma->vm_start)
+		start = vma->vm_start;
+	if (end > vma->vm_end)
+		end = vma->vm_end;
+	for (unsigned long a = start; a < end; a += PAGE_SIZE)
+		if (pte_flags(&vma->kmm_ptes[(a - vma->vm_start) >> PAGE_SHIFT]) & PTE_PRESENT)
+			return true;
+	return false;
 }
 
 /* Anonymous memory: a zeroed page of its own, from any zone. */
@@ -51,11 +83,12 @@ static vm_fault_t anon_fault(struct vm_fault *vmf)
 }
 
 /* Ask the VMA for the page at @addr and map it. 0 or a signal. */
-static int serve(struct vm_area_struct *vma, unsigned long addr, bool write, int *code)
+static int serve(struct vm_area_struct *vma, unsigned long addr, unsigned int flags, int *code)
 {
+	bool write = flags & FAULT_FLAG_WRITE;
 	struct vm_fault vmf = {
 		.vma = vma,
-		.flags = FAULT_FLAG_USER | (write ? FAULT_FLAG_WRITE : 0),
+		.flags = flags | (page_table_exists(vma, addr) ? FAULT_FLAG_ORIG_PTE_VALID : 0),
 		.pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT),
 		.address = addr & PAGE_MASK,
 		.real_address = addr,
@@ -90,10 +123,46 @@ static int serve(struct vm_area_struct *vma, unsigned long addr, bool write, int
 	return 0;
 }
 
-int user_fault_in(struct mm_struct *mm, unsigned long addr, bool write, int *code)
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The handler keeps answering VM_FAULT_NOPAGE and installing nothing: Linux returns to the
+ * access, which faults again, forever; its watchdog would call the CPU stuck. kmm stops here.
+ */
+static int stuck(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr, double since,
+		 int *code)
+{
+	struct kmm_process *p = mm->owner;
+	void *fault = vma->vm_ops ? (void *)vma->vm_ops->fault : NULL;
+	char sym[128];
+
+	report_start("soft_lockup", "watchdog: BUG: soft lockup - CPU#%u stuck for %us! [%s:%d]",
+		     smp_processor_id(), (unsigned int)(seconds_now() - since), p->comm, p->pid);
+	report_add("kmm: %ld faults in a row at %lx: the fault handler %s answers "
+		   "VM_FAULT_NOPAGE and installs nothing, so the access faults again for ever",
+		   kmm_opts.fault_retry_limit, addr,
+		   fault ? fault_symbol(fault, sym, sizeof(sym)) : "(none)");
+	report_add_task();
+	report_add_stack();
+	report_add("kmm: the access is stopped with SIGBUS (fault_retry_limit option)");
+	report_finish();
+	*code = BUS_ADRERR;
+	return SIGBUS;
+}
+
+int user_fault_in(struct mm_struct *mm, unsigned long addr, unsigned int flags, int *code)
 {
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	bool write = flags & FAULT_FLAG_WRITE;
+	double since = 0;
 	struct kmm_pte *pte;
+	long retries = 0;
 	int sig;
 
 	if (!vma) {
@@ -104,16 +173,17 @@ int user_fault_in(struct mm_struct *mm, unsigned long addr, bool write, int *cod
 	if (write ? !(vma->vm_flags & VM_WRITE) : !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
 		return SIGSEGV;
 	pte = &vma->kmm_ptes[(addr - vma->vm_start) >> PAGE_SHIFT];
-	if (!(pte_flags(pte) & PTE_PRESENT)) {
+	while (!(pte_flags(pte) & PTE_PRESENT)) {
 		__atomic_add_fetch(&mm->owner->faults, 1, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&user_faults, 1, __ATOMIC_RELAXED);
-		sig = serve(vma, addr, write, code);
+		sig = serve(vma, addr, flags, code);
 		if (sig)
 			return sig;
-		if (!(pte_flags(pte) & PTE_PRESENT)) {
-			*code = BUS_ADRERR;
-			return SIGBUS; /* NOPAGE, yet nothing was installed */
-		}
+		/* NOPAGE with nothing installed: the access is retried, and faults again */
+		if (!(pte_flags(pte) & PTE_PRESENT) && retries++ == 0)
+			since = seconds_now();
+		if (retries > kmm_opts.fault_retry_limit && !(pte_flags(pte) & PTE_PRESENT))
+			return stuck(mm, vma, addr, since, code);
 	}
 	*code = SEGV_ACCERR;
 	if (write && !(pte_flags(pte) & PTE_WRITE))
@@ -142,17 +212,28 @@ static enum fault_action on_user_fault(const struct os_fault *fault, void *arg)
 
 	pthread_rwlock_rdlock(&p->mm.lock);
 	prev = process_enter(p);
-	sig = user_fault_in(&p->mm, fault->addr, fault->write, &code);
+	sig = user_fault_in(&p->mm, fault->addr,
+			    FAULT_FLAG_DEFAULT | FAULT_FLAG_USER |
+				    (fault->write ? FAULT_FLAG_WRITE : 0),
+			    &code);
 	process_leave(prev);
 	pthread_rwlock_unlock(&p->mm.lock);
 	if (!sig)
 		return FAULT_FIXED;
+	/* x86's do_sigbus() for a poisoned page, CONFIG_MEMORY_FAILURE as Debian has it */
+	if (code == BUS_MCEERR_AR) {
+		report_start("memory_failure",
+			     "MCE: Killing %s:%d due to hardware memory corruption fault at %lx",
+			     p->comm, p->pid, fault->addr);
+		report_finish();
+	}
 	c = user_catch_top;
 	if (c) {
 		user_catch_top = c->prev;
 		c->sig = sig;
 		c->code = code;
 		c->addr = fault->addr;
+		c->addr_lsb = code == BUS_MCEERR_AR ? PAGE_SHIFT : 0;
 		siglongjmp(c->env, 1);
 	}
 	if (sig == SIGBUS)
@@ -183,6 +264,7 @@ void kmm_user_arm(struct kmm_user_catch *c)
 	c->sig = 0;
 	c->code = 0;
 	c->addr = 0;
+	c->addr_lsb = 0;
 	c->prev = user_catch_top;
 	user_catch_top = c;
 }

@@ -119,6 +119,10 @@ KMM_HIDDEN struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long
 KMM_HIDDEN void mm_teardown(struct mm_struct *mm);
 /* Give @child a copy of @parent's mappings, as fork does: 0 or -ENOMEM (then undo @child). */
 KMM_HIDDEN int mm_dup(struct mm_struct *child, struct mm_struct *parent);
+/* Unmap the present pages among pages [from, to) of @vma, dropping their references. */
+KMM_HIDDEN void vma_zap(struct vm_area_struct *vma, unsigned long from, unsigned long to);
+/* Pages of @mm's locked mappings: the kernel's mm->locked_vm, counted. mm->lock held. */
+KMM_HIDDEN unsigned long locked_pages(struct mm_struct *mm);
 /* Host protection for a present page of @vma given its pte. */
 KMM_HIDDEN int vma_host_prot(const struct vm_area_struct *vma, const struct kmm_pte *pte);
 
@@ -144,11 +148,14 @@ KMM_HIDDEN int vma_map_pfn(struct vm_area_struct *vma, unsigned long addr, unsig
 /* ---- user_fault.c ---- */
 
 /*
- * Make the page at @addr of @mm present for an access of kind @write, running the VMA's
- * fault handler if needed; mm->lock held for reading. 0 when the access may proceed, else
- * the signal the process gets (SIGSEGV, SIGBUS) with *@code its si_code.
+ * Make the page at @addr of @mm present for an access as @flags say (FAULT_FLAG_WRITE: a
+ * write; the rest is what the fault handler sees in vmf->flags: FAULT_FLAG_DEFAULT and USER
+ * from a user access, no USER from copy_to_user, ALLOW_RETRY|KILLABLE from MAP_POPULATE),
+ * running the VMA's fault handler if needed; mm->lock held for reading. 0 when the access may
+ * proceed, else the signal the process gets (SIGSEGV, SIGBUS) with *@code its si_code.
  */
-KMM_HIDDEN int user_fault_in(struct mm_struct *mm, unsigned long addr, bool write, int *code);
+KMM_HIDDEN int user_fault_in(struct mm_struct *mm, unsigned long addr, unsigned int flags,
+			     int *code);
 KMM_HIDDEN int user_fault_register(struct kmm_process *p);
 KMM_HIDDEN void user_fault_unregister(struct kmm_process *p);
 

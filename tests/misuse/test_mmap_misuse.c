@@ -2,7 +2,8 @@
  * Deliberate misuse of user mappings: a program that ignores SIGBUS or SIGSEGV dies of it
  * (checked in a child process); a driver copying past a slab object to or from user space is
  * reported once per copy, in the kernel's words, and refused; remapping frames nothing backs
- * fails without mapping anything.
+ * fails without mapping anything; a fault handler that answers VM_FAULT_NOPAGE for ever and
+ * installs nothing is reported as a soft lockup after fault_retry_limit tries, not spun on.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -58,10 +59,25 @@ static vm_fault_t forgetful_fault(struct vm_fault *vmf)
 
 static const struct vm_operations_struct forgetful_ops = { .fault = forgetful_fault };
 
+static unsigned long liar_calls;
+
+/* Says it installed the page itself, and never does: the access can only fault again. */
+static vm_fault_t liar_fault(struct vm_fault *vmf)
+{
+	liar_calls++;
+	return VM_FAULT_NOPAGE;
+}
+
+static const struct vm_operations_struct liar_ops = { .fault = liar_fault };
+
 static int m_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	if (vma->vm_pgoff == 9) {
 		vma->vm_ops = &forgetful_ops;
+		return 0;
+	}
+	if (vma->vm_pgoff == 11) {
+		vma->vm_ops = &liar_ops;
 		return 0;
 	}
 	if (vma->vm_pgoff == 7)
@@ -85,7 +101,20 @@ static long m_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return err;
 }
 
-static const struct file_operations m_fops = { .mmap = m_mmap, .unlocked_ioctl = m_ioctl };
+static ssize_t m_read(struct file *file, char *buf, size_t count, loff_t *pos)
+{
+	static const char zeros[64];
+
+	if (count > sizeof(zeros))
+		count = sizeof(zeros);
+	return copy_to_user(buf, zeros, count) ? -EFAULT : (ssize_t)count;
+}
+
+static const struct file_operations m_fops = {
+	.mmap = m_mmap,
+	.read = m_read,
+	.unlocked_ioctl = m_ioctl,
+};
 static struct miscdevice m_misc = { .minor = MISC_DYNAMIC_MINOR, .name = "buggy", .fops = &m_fops };
 static struct kmm_process *proc;
 static int fd;
@@ -222,6 +251,35 @@ static void a_fault_handler_without_get_page_is_caught_at_vfree(void **state)
 	assert_int_equal(kmm_report_captured_find("VM_BUG_ON_PAGE(page_ref_count(page) == 0)"), 1);
 }
 
+static void a_fault_handler_answering_nopage_for_ever_is_a_soft_lockup(void **state)
+{
+	volatile char *u =
+		kmm_mmap(proc, fd, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, 11 * PAGE_SIZE);
+	struct kmm_user_catch c;
+	char buf[8];
+
+	assert_int_equal(kmm_mmap_err((void *)u), 0);
+	assert_int_equal(kmm_option_set("fault_retry_limit", "50"), 0);
+	liar_calls = 0;
+	kmm_report_capture_begin();
+	if (kmm_user_expect(&c) == 0) {
+		(void)u[0];
+		kmm_user_done(&c);
+	}
+	/* Linux would retry for ever; kmm stops the access after the limit, with SIGBUS */
+	assert_int_equal(c.sig, SIGBUS);
+	assert_int_equal(c.code, BUS_ADRERR);
+	assert_int_equal(liar_calls, 51);
+	/* a copy_to_user into the page is stopped the same way: a short copy, not a hang */
+	assert_int_equal(kmm_read(proc, fd, (void *)u, sizeof(buf)), -EFAULT);
+	assert_int_equal(kmm_report_capture_end(), 2);
+	assert_int_equal(kmm_report_captured("soft_lockup"), 2);
+	assert_non_null(strstr(kmm_report_captured_text(0),
+			       "watchdog: BUG: soft lockup - CPU#0 stuck for 0s! [victim:"));
+	assert_non_null(strstr(kmm_report_captured_text(0), "liar_fault"));
+	assert_int_equal(kmm_option_set("fault_retry_limit", "10000"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +295,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_fault_handler_without_get_page_is_caught_at_vfree,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_fault_handler_answering_nopage_for_ever_is_a_soft_lockup, setup,
+			teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

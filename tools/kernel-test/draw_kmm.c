@@ -4,8 +4,9 @@
  *
  * The guest's init prints the device line from /sys/class/misc/fbmem/dev, runs draw, prints
  * its exit status and then the driver's cache line of /proc/slabinfo; this program prints the
- * same four parts: the device number of /dev/fbmem, what fbmem_draw() and fbmem_errors()
- * print, the status draw's main() would return, and kmm's slabinfo line. It stats the node with kmm_stat(), as a program on the real system would, and so
+ * same five parts: the device number of /dev/fbmem, what fbmem_draw() and the other parts of
+ * draw print, the status draw's main() would return, the kernel's "MCE: Killing" line (kmm's
+ * memory_failure report, as the guest greps it from dmesg), and kmm's slabinfo line. It stats the node with kmm_stat(), as a program on the real system would, and so
  * needs only kmm's public headers.
  *
  * Context: a plain host program; one simulated process, one thread.
@@ -19,6 +20,7 @@
 #include <kmm/fs.h>
 #include <kmm/kmm.h>
 #include <kmm/process.h>
+#include <kmm/report.h>
 #include <kmm/slab.h>
 
 #include "draw.h"
@@ -27,6 +29,18 @@
 #include "../view_text.h"
 
 extern struct kmm_process *shim_process;
+
+/* The titles of kmm's memory_failure reports, printed after draw as the guest's dmesg grep. */
+static char mce_lines[4][160];
+static unsigned int nr_mce_lines;
+
+static void on_report(const struct kmm_report *report, void *arg)
+{
+	(void)arg;
+	if (!strcmp(report->id, "memory_failure") && nr_mce_lines < 4)
+		snprintf(mce_lines[nr_mce_lines++], sizeof(mce_lines[0]), "%s", report->title);
+	fputs(report->text, stderr); /* where kmm prints reports by default */
+}
 
 static int print_device(const char *path)
 {
@@ -37,7 +51,8 @@ static int print_device(const char *path)
 		printf("fbmem: %s is no character device: %d\n", path, err);
 		return err ? err : -1;
 	}
-	printf("fbmem: %s is char %u:%u\n", path, major(st.st_rdev), minor(st.st_rdev));
+	printf("fbmem: %s is char %u:%u mode %o\n", path, major(st.st_rdev), minor(st.st_rdev),
+	       st.st_mode & 07777);
 	return 0;
 }
 
@@ -75,6 +90,7 @@ int main(void)
 		fprintf(stderr, "draw_kmm: fbmem_board_init: %d\n", err);
 		return 2;
 	}
+	kmm_report_set_handler(on_report, NULL);
 	shim_process = kmm_process_create("draw");
 	if (!shim_process) {
 		fprintf(stderr, "draw_kmm: kmm_process_create failed\n");
@@ -87,8 +103,11 @@ int main(void)
 	err |= fbmem_placement(dev, stdout);
 	err |= fbmem_private(dev, stdout);
 	err |= fbmem_fork(dev, stdout);
+	err |= fbmem_faults(dev, stdout);
 	err |= fbmem_locked(dev, stdout);
 	printf("draw: exit %d\n", err ? 1 : 0);
+	for (unsigned int i = 0; i < nr_mce_lines; i++)
+		printf("dmesg: %s\n", mce_lines[i]);
 	kmm_process_destroy(shim_process);
 	print_slabinfo_line("fbmem_client");
 	fflush(stdout);

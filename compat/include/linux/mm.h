@@ -13,6 +13,7 @@
 #include <linux/shrinker.h>
 #include <linux/string.h>
 #include <asm/page.h>
+#include <kmm/kmm.h>
 #include <kmm/mm_user.h>
 
 /*
@@ -24,6 +25,10 @@ struct kmm_compat_zone {
 };
 
 #define page_zone(page) (&(const struct kmm_compat_zone){ kmm_zone_name(page_zonenum(page)) })
+
+/* init_on_alloc= and init_on_free=: kmm's options of those names, read at boot. */
+#define want_init_on_alloc(flags) (kmm_option("init_on_alloc") > 0 || ((flags)&__GFP_ZERO))
+#define want_init_on_free() (kmm_option("init_on_free") > 0)
 
 /* The struct page array: kmm's counterpart of the kernel's virtual memmap. */
 #define VMEMMAP_START ((unsigned long)mem_map)

@@ -268,6 +268,76 @@ static void probe_kmalloc(void)
 	kfree(p);
 }
 
+static void probe_dirty_ctor(void *obj)
+{
+	memset(obj, 0x11, 64);
+}
+
+/*
+ * Whether memory comes back zeroed, as init_on_alloc (on in Debian's kernel,
+ * CONFIG_INIT_ON_ALLOC_DEFAULT_ON) does: an object or page is dirtied, freed and allocated again
+ * (the same one, from the CPU's list), and its first and last byte printed. A cache with a
+ * constructor or SLAB_TYPESAFE_BY_RCU is left alone, so its object keeps what was written.
+ */
+static void probe_init_on_alloc(void)
+{
+	static const struct {
+		const char *name;
+		slab_flags_t flags;
+		void (*ctor)(void *);
+	} kinds[] = {
+		{ "kmmprobe_plain", 0, NULL },
+		{ "kmmprobe_ctor", 0, probe_dirty_ctor },
+		{ "kmmprobe_rcu", SLAB_TYPESAFE_BY_RCU, NULL },
+	};
+	struct kmem_cache *s;
+	struct page *page, *again;
+	unsigned char *p, *q;
+	int i;
+
+	pr_info("want_init_on_alloc(GFP_KERNEL)=%d want_init_on_free()=%d\n",
+		want_init_on_alloc(GFP_KERNEL), want_init_on_free());
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		s = kmem_cache_create(kinds[i].name, 64, 0, kinds[i].flags, kinds[i].ctor);
+		p = s ? kmem_cache_alloc(s, GFP_KERNEL) : NULL;
+		if (!p) {
+			kmem_cache_destroy(s);
+			continue;
+		}
+		memset(p, 0xaa, 64);
+		kmem_cache_free(s, p);
+		q = kmem_cache_alloc(s, GFP_KERNEL);
+		if (q)
+			pr_info("init_on_alloc %s: reused=%d first=%02x last=%02x\n", kinds[i].name,
+				q == p, q[0], q[63]);
+		kmem_cache_free(s, q);
+		kmem_cache_destroy(s);
+	}
+	p = kmalloc(64, GFP_KERNEL);
+	if (p) {
+		memset(p, 0xaa, 64);
+		kfree(p);
+		q = kmalloc(64, GFP_KERNEL);
+		if (q)
+			pr_info("init_on_alloc kmalloc-64: reused=%d first=%02x last=%02x\n", q == p,
+				q[0], q[63]);
+		kfree(q);
+	}
+	page = alloc_page(GFP_KERNEL);
+	if (page) {
+		p = page_address(page);
+		memset(p, 0xaa, PAGE_SIZE);
+		__free_page(page);
+		again = alloc_page(GFP_KERNEL);
+		if (again) {
+			q = page_address(again);
+			pr_info("init_on_alloc page: reused=%d first=%02x last=%02x\n",
+				again == page, q[0], q[PAGE_SIZE - 1]);
+			__free_page(again);
+		}
+	}
+}
+
 /* Not inlined into the init function, so vmallocinfo can still name the caller after init memory is freed. */
 static noinline void probe_keep(void)
 {
@@ -371,6 +441,7 @@ static int __init kmmprobe_init(void)
 	probe_pages();
 	probe_highmem();
 	probe_kmalloc();
+	probe_init_on_alloc();
 	probe_keep();
 	probe_reports();
 	pr_info("end\n");
