@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 
 .PHONY: all demo deps build build-debug build-asan build-tsan build-fuzz test test-release \
-	test-asan test-tsan test-kernel fuzz bench format-check install clean
+	test-asan test-tsan test-kernel test-linux-sources fuzz bench format-check install clean
 
 all: build
 
@@ -62,10 +62,15 @@ fuzz: build-fuzz
 test-kernel:
 	./tools/kernel-test/run
 
+# The kernel's own modules (samples/kfifo, lib/test_*.c ...) compiled unchanged against kmm,
+# loaded and unloaded: tests/linux-sources/run.
+test-linux-sources: build
+	./tests/linux-sources/run
+
 format-check:
 	./scripts/format-check.sh
 
-test: deps format-check test-release test-asan test-tsan test-kernel
+test: deps format-check test-release test-linux-sources test-asan test-tsan test-kernel
 	$(MAKE) fuzz FUZZ_SECONDS=15
 
 bench: build

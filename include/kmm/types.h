@@ -35,6 +35,15 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
+/* A hash bucket's list: one pointer per head, a back link to the pointer to each node. */
+struct hlist_head {
+	struct hlist_node *first;
+};
+
+struct hlist_node {
+	struct hlist_node *next, **pprev;
+};
+
 #ifndef __must_check
 #define __must_check __attribute__((warn_unused_result))
 #endif
