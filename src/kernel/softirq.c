@@ -23,6 +23,7 @@
 #include "machine/cpu.h"
 #include "kernel/deferred.h"
 #include "kernel/rcu/rcu.h"
+#include "machine/initcall.h"
 
 struct tasklet_queue {
 	struct tasklet_struct *head, **tail;
@@ -177,7 +178,7 @@ static void idle_wait(struct sim_cpu *c, unsigned int cpu)
 	pthread_cond_timedwait(&c->soft_wake, &c->lock, &ts);
 }
 
-void *softirq_thread_main(void *arg)
+static void *softirq_thread_main(void *arg)
 {
 	unsigned int cpu = (unsigned int)(unsigned long)arg;
 	struct sim_cpu *c = cpu_thread_begin(cpu, THREAD_SOFTIRQ, "ksoftirqd");
@@ -205,3 +206,11 @@ void *softirq_thread_main(void *arg)
 	pthread_mutex_unlock(&c->lock);
 	return NULL;
 }
+
+static int softirq_threads_register(void)
+{
+	cpu_register_thread_body(CPU_SOFTIRQ_THREAD, softirq_thread_main);
+	return 0;
+}
+
+kmm_initcall(core, softirq_threads, softirq_threads_register, NULL);

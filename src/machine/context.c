@@ -1,6 +1,6 @@
 /*
  * context.c - the calling thread's execution context: preempt count, interrupt state, CPU,
- * pid and name; might_sleep(), which reports a sleeping call made in atomic context; and
+ * pid and name, the simulated process it acts for; might_sleep(), which reports a sleeping call made in atomic context; and
  * the scheduler's own check where a thread really blocks ("scheduling while atomic").
  *
  * Each field belongs to its thread; no locks. The transitions between preemptible and atomic
@@ -14,15 +14,14 @@
 
 #include <kmm/context.h>
 #include "machine/thread.h"
-#include "kernel/rcu/rcu.h"
 #include "machine/report.h"
 #include "machine/options.h"
 #include "machine/machine.h"
 #include "machine/cpu.h"
-#include "kernel/deferred.h"
-#include "kernel/locking/lockdep.h"
 
 #define SEEN_SITES 256
+
+static const struct context_rcu_checks *rcu_checks; /* set by RCU at boot */
 
 static const char *seen_files[SEEN_SITES];
 static int seen_lines[SEEN_SITES];
@@ -182,8 +181,8 @@ bool __might_sleep(const char *file, int line)
 {
 	struct kmm_thread *t = thread_current();
 
-	if (t->rcu_readers)
-		rcu_sleep_check(t, file, line);
+	if (t->rcu_readers && rcu_checks)
+		rcu_checks->sleep(t, file, line);
 	if (t->preempt_count == 0 && !t->irqs_disabled && !rcu_preempt_depth(t))
 		return false;
 	if (kmm_opts.might_sleep_once && !first_time_at(file, line))
@@ -226,7 +225,8 @@ void context_schedule(void)
 		}
 		return;
 	}
-	rcu_note_context_switch(t);
+	if (rcu_checks)
+		rcu_checks->context_switch(t);
 	if (t->preempt_count) {
 		report_scheduling_while_atomic(t);
 		t->preempt_debt += t->preempt_count;
@@ -257,6 +257,32 @@ unsigned int kmm_this_cpu_checked(const char *what, const char *file, int line)
 }
 
 /* Forget which call sites have reported: a new machine starts afresh. */
+void context_set_rcu_checks(const struct context_rcu_checks *checks)
+{
+	rcu_checks = checks;
+}
+
+/* The process a user-side call acts for is part of the calling thread's context. */
+static __thread struct kmm_process *current_process;
+
+struct kmm_process *process_current(void)
+{
+	return current_process;
+}
+
+struct kmm_process *process_enter(struct kmm_process *p)
+{
+	struct kmm_process *prev = current_process;
+
+	current_process = p;
+	return prev;
+}
+
+void process_leave(struct kmm_process *prev)
+{
+	current_process = prev;
+}
+
 void context_reset(void)
 {
 	memset(seen_files, 0, sizeof(seen_files));

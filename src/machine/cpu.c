@@ -279,20 +279,28 @@ static int cpu_boot(void)
 	return 0;
 }
 
+static void *(*thread_bodies[NR_CPU_THREAD_KINDS])(void *cpu);
+
+void cpu_register_thread_body(enum cpu_thread_kind kind, void *(*body)(void *cpu))
+{
+	thread_bodies[kind] = body;
+}
+
 void cpu_threads_start(void)
 {
 	if (__atomic_load_n(&threads_running, __ATOMIC_ACQUIRE))
 		return;
 	/* No machine, no CPUs to run on: work raised now waits for a boot (which forgets it). */
-	if (!kmm_booted())
+	if (!kmm_booted() || !thread_bodies[CPU_IRQ_THREAD] || !thread_bodies[CPU_SOFTIRQ_THREAD])
 		return;
 	pthread_mutex_lock(&start_lock);
 	for (unsigned int i = 0; !threads_running && i < cpu_count(); i++) {
 		struct sim_cpu *c = &sim_cpus[i];
 		void *arg = (void *)(unsigned long)i;
 
-		if (pthread_create(&c->irq_thread, NULL, irq_thread_main, arg) ||
-		    pthread_create(&c->softirq_thread, NULL, softirq_thread_main, arg))
+		if (pthread_create(&c->irq_thread, NULL, thread_bodies[CPU_IRQ_THREAD], arg) ||
+		    pthread_create(&c->softirq_thread, NULL, thread_bodies[CPU_SOFTIRQ_THREAD],
+				   arg))
 			abort();
 		c->threads_started = true;
 	}

@@ -88,8 +88,13 @@ KMM_HIDDEN void cpu_shutdown(void);
 /* A thread exits: give back a CPU it still owns. */
 KMM_HIDDEN void cpu_thread_exit(struct kmm_thread *t);
 
-/* Bodies of the per-CPU threads (irq.c, softirq.c). */
-KMM_HIDDEN void *irq_thread_main(void *cpu);
-KMM_HIDDEN void *softirq_thread_main(void *cpu);
+/*
+ * The bodies of each CPU's two kernel threads, registered at boot by the interrupt layer
+ * (kernel/irq/irq.c) and the softirq layer (kernel/softirq.c). Each takes the CPU's number as
+ * its argument. The threads start once both are known.
+ */
+enum cpu_thread_kind { CPU_IRQ_THREAD, CPU_SOFTIRQ_THREAD, NR_CPU_THREAD_KINDS };
+
+KMM_HIDDEN void cpu_register_thread_body(enum cpu_thread_kind kind, void *(*body)(void *cpu));
 
 #endif /* KMM_INTERNAL_CPU_H */

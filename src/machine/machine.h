@@ -73,6 +73,13 @@ KMM_HIDDEN int machine_reserve_low(unsigned long long bytes, phys_addr_t *phys);
 /* Stop the program: @fn was called with no machine booted (a usage error, not misuse to repair). */
 KMM_HIDDEN void machine_not_booted(const char *fn) __attribute__((noreturn));
 
+struct kmm_process;
+/* The process the calling thread's user-side call acts for (NULL outside one): "current". */
+KMM_HIDDEN struct kmm_process *process_current(void);
+/* Make @p current for the calling thread; returns the previous one for process_leave(). */
+KMM_HIDDEN struct kmm_process *process_enter(struct kmm_process *p);
+KMM_HIDDEN void process_leave(struct kmm_process *prev);
+
 /* Forget the once-per-boot warnings of context.c (a new machine warns afresh). */
 KMM_HIDDEN void context_reset(void);
 

@@ -10,6 +10,8 @@
 #define KMM_INTERNAL_THREAD_H
 
 #include <kmm/context.h>
+#include "machine/initcall.h"
+#include "machine/options.h"
 #include "machine/stats.h"
 #include "mm/internal.h"
 
@@ -64,6 +66,46 @@ extern KMM_HIDDEN __thread struct kmm_thread *kmm_thread_self
 	__attribute__((tls_model("initial-exec")));
 
 KMM_HIDDEN struct kmm_thread *thread_create(void);
+
+/*
+ * What a subsystem keeps per thread is set up when the thread first enters kmm and given back
+ * when it exits: kmm_thread_hook(level, id, init, exit) registers both halves (either may be
+ * NULL) in a linker-built table, as kmm_initcall() does for boot. Inits run by level (core
+ * first), exits in reverse, so a thread's slab caches are flushed before its page caches are
+ * drained. Both run in the thread itself (exit: its pthread key destructor).
+ */
+/* The depth the might_sleep report prints as "RCU nest depth" (0 without PREEMPT_RCU). */
+static inline unsigned int rcu_preempt_depth(const struct kmm_thread *t)
+{
+	return kmm_opts.preempt_rcu ? t->rcu_nesting : 0;
+}
+
+/*
+ * RCU's checks at the two places the scheduler side (context.c) lets a thread sleep: may it
+ * (@sleep, called while the thread is inside a reader) and does it (@context_switch). RCU
+ * registers them at boot; until it does there are no readers to check.
+ */
+struct context_rcu_checks {
+	void (*sleep)(struct kmm_thread *t, const char *file, int line);
+	void (*context_switch)(struct kmm_thread *t);
+};
+
+KMM_HIDDEN void context_set_rcu_checks(const struct context_rcu_checks *checks);
+
+struct thread_hook {
+	enum initcall_level level;
+	const char *name;
+	void (*init)(struct kmm_thread *t);
+	void (*exit)(struct kmm_thread *t);
+};
+
+#define kmm_thread_hook(lvl, id, init_fn, exit_fn)                                            \
+	static const struct thread_hook thread_hook_##id = {                                  \
+		.level = INITCALL_LEVEL_##lvl, .name = #id, .init = init_fn, .exit = exit_fn  \
+	};                                                                                    \
+	static const struct thread_hook *const thread_hook_ptr_##id                           \
+		__attribute__((used, section("kmm_thread_hooks"), aligned(sizeof(void *)))) = \
+			&thread_hook_##id
 
 /* The calling thread's state, created on first use. */
 static inline struct kmm_thread *thread_current(void)

@@ -104,9 +104,6 @@ static inline void page_flags_change(struct page *page, unsigned long clear, uns
 	__atomic_store_n(&page->flags, (flags & ~clear) | set, __ATOMIC_RELAXED);
 }
 
-/* Give a dying thread's cached pages back (thread.c calls this). */
-KMM_HIDDEN void page_alloc_thread_exit(struct pcp_cache *pcp);
-
 /* Hand a frame range to the buddy allocator at boot: [start_pfn, end_pfn) of one zone. */
 KMM_HIDDEN void page_alloc_free_range(unsigned long start_pfn, unsigned long end_pfn);
 

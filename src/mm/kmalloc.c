@@ -15,6 +15,8 @@
 #include <kmm/page_alloc.h>
 #include "machine/assert.h"
 #include "machine/report.h"
+#include "kernel/rcu/rcu.h"
+#include "machine/initcall.h"
 #include "mm/slab.h"
 
 /* In the kernel's order, which is also the order of creation (slabinfo lists newest first). */
@@ -241,3 +243,25 @@ void kmalloc_exit(void)
 {
 	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
 }
+
+void kmm_kvfree_rcu_headless(void *ptr)
+{
+	if (!ptr)
+		return;
+	synchronize_rcu();
+	kvfree(ptr);
+}
+
+static void kvfree_any(const void *addr)
+{
+	kvfree(addr);
+}
+
+/* kfree_rcu() callbacks free through here: RCU sits below the allocators. */
+static int kvfree_rcu_register(void)
+{
+	rcu_set_kvfree(kvfree_any);
+	return 0;
+}
+
+kmm_initcall(subsys, kvfree_rcu, kvfree_rcu_register, NULL);

@@ -126,10 +126,12 @@ void pcp_free(struct kmm_thread *t, struct zone *zone, struct page *page, unsign
 		give_back(zone, l, order, batch_blocks(order));
 }
 
-void page_alloc_thread_exit(struct pcp_cache *pcp)
+static void pcp_thread_exit(struct kmm_thread *t)
 {
-	pcp_drain(pcp);
+	pcp_drain(&t->pcp);
 }
+
+kmm_thread_hook(arch, pcp, NULL, pcp_thread_exit);
 
 void drain_local_pages(void)
 {

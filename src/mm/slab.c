@@ -162,6 +162,29 @@ struct page *slab_new(struct kmem_cache *s, gfp_t gfp)
 	count_slab_pages(s, 1L << s->order);
 	return page;
 }
+/* A SLAB_TYPESAFE_BY_RCU slab's pages go back once the grace period has passed. */
+static void free_slab_pages_rcu(struct rcu_head *head)
+{
+	struct page *page = container_of((struct list_head *)head, struct page, lru);
+	unsigned int order = (unsigned int)page->private;
+
+	page->private = 0;
+	__free_pages(page, order);
+}
+
+/*
+ * Give a slab's pages (2^@order from @page) back after a grace period; at once when no grace
+ * period can run any more (shutdown). Uses page->lru and page->private meanwhile.
+ */
+static void free_pages_after_gp(struct page *page, unsigned int order)
+{
+	struct rcu_head *head = (struct rcu_head *)&page->lru;
+
+	_Static_assert(sizeof(page->lru) >= sizeof(struct rcu_head), "rcu_head fits in lru");
+	page->private = order;
+	if (!rcu_call_if_running(head, free_slab_pages_rcu))
+		free_slab_pages_rcu(head);
+}
 
 void slab_discard(struct kmem_cache *s, struct page *page)
 {
@@ -175,7 +198,7 @@ void slab_discard(struct kmem_cache *s, struct page *page)
 	page->private = 0;
 	/* Objects of a SLAB_TYPESAFE_BY_RCU cache stay memory of this type until readers go. */
 	if (s->flags & SLAB_TYPESAFE_BY_RCU)
-		rcu_free_pages_after_gp(page, s->order);
+		free_pages_after_gp(page, s->order);
 	else
 		__free_pages(page, s->order);
 }
@@ -602,7 +625,7 @@ static unsigned long slab_scan(struct shrinker *sh, struct shrink_control *sc)
 
 /* ---------------------------------------------------------------- threads */
 
-void slab_thread_exit(struct kmm_thread *t)
+static void slab_thread_exit(struct kmm_thread *t)
 {
 	pthread_mutex_lock(&slab_mutex);
 	for (unsigned int id = 0; id < t->nr_slab_cpus && id < nr_ids; id++) {
@@ -731,3 +754,4 @@ static void slab_exit(void)
 }
 
 kmm_initcall(subsys, slab, slab_init, slab_exit);
+kmm_thread_hook(subsys, slab_cpu, NULL, slab_thread_exit);

@@ -270,7 +270,6 @@ KMM_HIDDEN void kmalloc_exit(void);
 
 /* A dying thread gives back what it holds (thread.c calls this). */
 struct kmm_thread;
-KMM_HIDDEN void slab_thread_exit(struct kmm_thread *t);
 
 /* Pages held in slabs, for /proc/meminfo. */
 KMM_HIDDEN unsigned long slab_reclaimable_pages(void);

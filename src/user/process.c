@@ -1,6 +1,6 @@
 /*
  * process.c - simulated user processes: pid, name, a reserved window of user addresses, the
- * open-file table, and which process the calling thread is acting for.
+ * open-file table. Which process the calling thread acts for is its context (machine/context.c).
  *
  * process_list holds every live process (under process_lock). A process's window is an
  * inaccessible host reservation of KMM_USER_WINDOW bytes registered with the fault dispatcher,
@@ -25,26 +25,6 @@
 static pthread_mutex_t process_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct kmm_process *process_list;
 static int next_pid = FIRST_PID;
-static __thread struct kmm_process *current_process;
-
-struct kmm_process *process_current(void)
-{
-	return current_process;
-}
-
-struct kmm_process *process_enter(struct kmm_process *p)
-{
-	struct kmm_process *prev = current_process;
-
-	current_process = p;
-	return prev;
-}
-
-void process_leave(struct kmm_process *prev)
-{
-	current_process = prev;
-}
-
 struct kmm_process *kmm_process_create(const char *name)
 {
 	struct kmm_process *p;

@@ -23,6 +23,7 @@
 #include <kmm/process.h>
 #include <kmm/mm_user.h>
 #include <kmm/fs.h>
+#include "machine/machine.h"
 #include "machine/os.h"
 
 #define PROCESS_MAX_FILES 64
@@ -71,11 +72,6 @@ struct kmm_process {
 
 /* ---- process.c ---- */
 
-/* The process the calling thread's user-side call acts for (NULL outside one). */
-KMM_HIDDEN struct kmm_process *process_current(void);
-/* Make @p current for the calling thread; returns the previous one for process_leave(). */
-KMM_HIDDEN struct kmm_process *process_enter(struct kmm_process *p);
-KMM_HIDDEN void process_leave(struct kmm_process *prev);
 
 /* ---- cred.c ---- */
 

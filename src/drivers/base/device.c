@@ -20,8 +20,10 @@
 #include <string.h>
 
 #include <kmm/device.h>
+#include <kmm/dma.h>
 #include <kmm/slab.h>
-#include "kernel/dma/dma.h"
+#include "drivers/base/base.h"
+#include "machine/assert.h"
 #include "machine/io.h"
 #include "lib/list.h"
 #include "machine/initcall.h"
@@ -124,12 +126,39 @@ int device_register(struct device *dev)
 	return 0;
 }
 
+/*
+ * Who wants to know that a device has lost its driver or gone (dma-debug checks for leaked
+ * mappings), as the kernel's bus notifiers tell them BUS_NOTIFY_UNBOUND_DRIVER.
+ */
+#define MAX_UNBOUND_HOOKS 4
+
+static void (*unbound_hooks[MAX_UNBOUND_HOOKS])(struct device *dev);
+
+void device_register_unbound_hook(void (*hook)(struct device *dev))
+{
+	for (unsigned int i = 0; i < MAX_UNBOUND_HOOKS; i++) {
+		if (unbound_hooks[i] == hook)
+			return;
+		if (!unbound_hooks[i]) {
+			unbound_hooks[i] = hook;
+			return;
+		}
+	}
+	kmm_assert(!"too many unbound hooks");
+}
+
+static void notify_unbound(struct device *dev)
+{
+	for (unsigned int i = 0; i < MAX_UNBOUND_HOOKS && unbound_hooks[i]; i++)
+		unbound_hooks[i](dev);
+}
+
 void device_unregister(struct device *dev)
 {
 	if (!dev->kmm_registered)
 		return;
 	devres_release_all(dev);
-	dma_debug_device_released(dev);
+	notify_unbound(dev);
 	dev->kmm_registered = false;
 	if (dev->release)
 		dev->release(dev);
@@ -284,7 +313,7 @@ static void bind(struct platform_device *pdev, struct platform_driver *drv)
 		devres_release_all(&pdev->dev);
 		__atomic_store_n(&pdev->dev.driver, NULL, __ATOMIC_RELEASE);
 		pdev->dev.driver_data = NULL;
-		dma_debug_device_released(&pdev->dev);
+		notify_unbound(&pdev->dev);
 		if (err != -ENODEV && err != -ENXIO)
 			dev_warn(&pdev->dev, "probe with driver %s failed with error %d",
 				 drv->driver.name, err);
@@ -305,7 +334,7 @@ static void unbind(struct platform_device *pdev)
 	devres_release_all(&pdev->dev);
 	__atomic_store_n(&pdev->dev.driver, NULL, __ATOMIC_RELEASE);
 	pdev->dev.driver_data = NULL;
-	dma_debug_device_released(&pdev->dev);
+	notify_unbound(&pdev->dev);
 }
 
 static bool matches(const struct platform_device *pdev, const struct platform_driver *drv)

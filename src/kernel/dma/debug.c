@@ -24,6 +24,7 @@
 #include "kernel/dma/dma.h"
 #include "lib/list.h"
 #include "machine/report.h"
+#include "drivers/base/base.h"
 #include "machine/initcall.h"
 
 #define HASH_BITS 10
@@ -294,7 +295,8 @@ void dma_debug_bad_map(struct device *dev, const void *addr, size_t len, const c
 			   addr, len);
 }
 
-void dma_debug_device_released(struct device *dev)
+/* The driver is gone from @dev: report DMA memory it still holds. */
+static void dma_debug_device_released(struct device *dev)
 {
 	struct dma_debug_entry *e, *first = NULL;
 	struct dma_debug_ref leaked = { 0 };
@@ -366,4 +368,10 @@ unsigned long kmm_dma_debug_errors(void)
 	return __atomic_load_n(&error_count, __ATOMIC_RELAXED);
 }
 
-kmm_initcall(fs, dma_debug, NULL, dma_debug_exit);
+static int dma_debug_boot(void)
+{
+	device_register_unbound_hook(dma_debug_device_released);
+	return 0;
+}
+
+kmm_initcall(fs, dma_debug, dma_debug_boot, dma_debug_exit);

@@ -109,9 +109,6 @@ KMM_HIDDEN void dma_debug_mapping_error(struct device *dev, dma_addr_t addr);
 KMM_HIDDEN void dma_debug_bad_map(struct device *dev, const void *addr, size_t len,
 				  const char *why);
 
-/* The driver is gone from @dev: report DMA memory it still holds. */
-KMM_HIDDEN void dma_debug_device_released(struct device *dev);
-
 /* Report a failure in dev_err style with a stack: "DRIVER NAME: message". */
 KMM_HIDDEN void dma_report_dev(const char *id, struct device *dev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

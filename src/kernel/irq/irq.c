@@ -28,6 +28,7 @@
 #include "machine/park.h"
 #include "machine/report.h"
 #include "kernel/locking/lockdep.h"
+#include "machine/initcall.h"
 
 #define MAX_SHARED 8
 
@@ -237,7 +238,7 @@ static void handle_line(struct kmm_thread *t, unsigned int irq)
 	park_wake(&d->running);
 }
 
-void *irq_thread_main(void *arg)
+static void *irq_thread_main(void *arg)
 {
 	unsigned int cpu = (unsigned int)(unsigned long)arg;
 	struct sim_cpu *c = cpu_thread_begin(cpu, THREAD_HARDIRQ, "hardirq");
@@ -430,3 +431,11 @@ void irq_shutdown(void)
 		d->count = 0;
 	}
 }
+
+static int irq_threads_register(void)
+{
+	cpu_register_thread_body(CPU_IRQ_THREAD, irq_thread_main);
+	return 0;
+}
+
+kmm_initcall(core, irq_threads, irq_threads_register, NULL);

@@ -103,13 +103,13 @@ static struct rcu_head *list_take(struct cb_list *l, struct rcu_head ***tail)
 
 /* ---- readers ---- */
 
-void rcu_thread_init(struct kmm_thread *t)
+static void rcu_thread_init(struct kmm_thread *t)
 {
 	(void)t;
 	urcu_memb_register_thread();
 }
 
-void rcu_thread_exit(struct kmm_thread *t)
+static void rcu_thread_exit(struct kmm_thread *t)
 {
 	if (t->rcu_readers) {
 		t->rcu_readers = 0;
@@ -226,11 +226,6 @@ int rcu_read_lock_any_held(void)
 	return t->rcu_readers || t->preempt_count || t->irqs_disabled;
 }
 
-unsigned int rcu_preempt_depth(const struct kmm_thread *t)
-{
-	return read_lock_disables_preemption ? 0 : t->rcu_nesting;
-}
-
 /* ---- checks ---- */
 
 bool kmm_rcu_first_warning(unsigned long *seen)
@@ -260,7 +255,7 @@ void lockdep_rcu_suspicious(const char *file, const int line, const char *s)
 	lockdep_finish_report(t);
 }
 
-void rcu_sleep_check(struct kmm_thread *t, const char *file, int line)
+static void rcu_sleep_check(struct kmm_thread *t, const char *file, int line)
 {
 	static unsigned long seen_rcu, seen_bh, seen_sched;
 
@@ -278,7 +273,7 @@ void rcu_sleep_check(struct kmm_thread *t, const char *file, int line)
 			"Illegal context switch in RCU-sched read-side critical section");
 }
 
-void rcu_note_context_switch(struct kmm_thread *t)
+static void rcu_note_context_switch(struct kmm_thread *t)
 {
 	static unsigned long seen;
 
@@ -293,6 +288,16 @@ void rcu_note_context_switch(struct kmm_thread *t)
 	report_add("---[ end trace 0000000000000000 ]---");
 	report_finish();
 }
+
+/*
+ * PROVE_RCU's checks where a thread may sleep (might_sleep: "Illegal context switch in
+ * RCU[-bh|-sched] read-side critical section") and where it really blocks ("Voluntary context
+ * switch within RCU read-side critical section!"), called by the scheduler side of context.c.
+ */
+static const struct context_rcu_checks rcu_checks = {
+	.sleep = rcu_sleep_check,
+	.context_switch = rcu_note_context_switch,
+};
 
 /*
  * The checks a wait for a grace period (or for callbacks) makes before it blocks. A wait
@@ -327,12 +332,20 @@ void synchronize_rcu(void)
 
 /* ---- callbacks ---- */
 
+/* kvfree() for kfree_rcu()'s callbacks, given by the allocators at boot. */
+static void (*kvfree_fn)(const void *addr);
+
+void rcu_set_kvfree(void (*fn)(const void *addr))
+{
+	kvfree_fn = fn;
+}
+
 static void invoke(struct rcu_head *head)
 {
 	unsigned long offset = (unsigned long)head->func;
 
 	if (__is_kvfree_rcu_offset(offset))
-		kvfree((char *)head - offset);
+		kvfree_fn((char *)head - offset);
 	else
 		head->func(head);
 	__atomic_add_fetch(&cbs_invoked, 1, __ATOMIC_RELEASE);
@@ -418,24 +431,10 @@ static bool enqueue(unsigned int cpu, struct rcu_head *head)
 	return true;
 }
 
-static void free_slab_pages(struct rcu_head *head)
+bool rcu_call_if_running(struct rcu_head *head, rcu_callback_t func)
 {
-	struct page *page = container_of((struct list_head *)head, struct page, lru);
-	unsigned int order = (unsigned int)page->private;
-
-	page->private = 0;
-	__free_pages(page, order);
-}
-
-void rcu_free_pages_after_gp(struct page *page, unsigned int order)
-{
-	struct rcu_head *head = (struct rcu_head *)&page->lru;
-
-	_Static_assert(sizeof(page->lru) >= sizeof(struct rcu_head), "rcu_head fits in lru");
-	page->private = order;
-	head->func = free_slab_pages;
-	if (!enqueue(smp_processor_id() % cpu_count(), head))
-		free_slab_pages(head);
+	head->func = func;
+	return enqueue(smp_processor_id() % cpu_count(), head);
 }
 
 void call_rcu(struct rcu_head *head, rcu_callback_t func)
@@ -449,14 +448,6 @@ void call_rcu(struct rcu_head *head, rcu_callback_t func)
 void kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func)
 {
 	call_rcu(head, func);
-}
-
-void kmm_kvfree_rcu_headless(void *ptr)
-{
-	if (!ptr)
-		return;
-	synchronize_rcu();
-	kvfree(ptr);
 }
 
 struct barrier_head {
@@ -517,6 +508,7 @@ void rcu_barrier(void)
 
 static int rcu_boot(void)
 {
+	context_set_rcu_checks(&rcu_checks);
 	read_lock_disables_preemption = !kmm_opts.preempt_rcu;
 	pthread_mutex_lock(&cb_lock);
 	for (unsigned int i = 0; i < KMM_MAX_CPUS; i++) {
@@ -567,3 +559,4 @@ void rcu_shutdown(void)
 }
 
 kmm_initcall(core, rcu, rcu_boot, NULL);
+kmm_thread_hook(core, rcu_reader, rcu_thread_init, rcu_thread_exit);
