@@ -85,6 +85,14 @@
 #define module_param_array(name, type, nump, perm) \
 	module_param_array_named(name, name, type, nump, perm)
 
+/* A hardware parameter (an irq, an io port): the same to kmm, which has no lockdown. */
+#define module_param_hw_named(name, value, type, hwtype, perm) \
+	module_param_named(name, value, type, perm)
+#define module_param_hw(name, type, hwtype, perm) \
+	module_param_hw_named(name, name, type, hwtype, perm)
+#define module_param_hw_array(name, type, hwtype, nump, perm) \
+	module_param_array(name, type, nump, perm)
+
 #define core_param(name, var, type, perm) module_param(name, type, perm)
 
 #endif

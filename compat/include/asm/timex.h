@@ -1,0 +1,19 @@
+/* <asm/timex.h> for driver code: get_cycles(), the CPU's cycle counter where the host has one. */
+#ifndef _KMM_COMPAT_ASM_TIMEX_H
+#define _KMM_COMPAT_ASM_TIMEX_H
+
+#include <linux/types.h>
+#include <kmm/ktime.h>
+
+typedef unsigned long long cycles_t;
+
+static inline cycles_t get_cycles(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __builtin_ia32_rdtsc();
+#else
+	return (cycles_t)ktime_get(); /* nanoseconds stand in for cycles */
+#endif
+}
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * panic.c - WARN() and BUG() reports (kmm/bug.h), in the kernel's format: the cut-here line,
+ * WARN()'s own message, "WARNING: CPU: N PID: N at file:line function", the task and the stack,
+ * and the end-trace line. Each goes through the one report function, so it is counted and
+ * capturable; nothing is killed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <kmm/bug.h>
+#include <kmm/context.h>
+#include "machine/cpu.h"
+#include "machine/report.h"
+
+void kmm_warn(const char *file, int line, const char *fmt, ...)
+{
+	char msg[256] = "";
+
+	if (fmt) {
+		va_list ap;
+		size_t n;
+
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		n = strlen(msg);
+		if (n && msg[n - 1] == '\n')
+			msg[n - 1] = '\0';
+	}
+	report_start("warn", "------------[ cut here ]------------");
+	if (msg[0])
+		report_add("%s", msg);
+	report_add("WARNING: CPU: %u PID: %d at %s:%d", smp_processor_id(), kmm_current_pid(), file,
+		   line);
+	report_add_task();
+	report_add_stack();
+	report_add("---[ end trace 0000000000000000 ]---");
+	report_finish();
+}
+
+void kmm_bug(const char *file, int line)
+{
+	report_start("bug", "------------[ cut here ]------------");
+	report_add("kernel BUG at %s:%d!", file, line);
+	report_add("invalid opcode: 0000 [#1] PREEMPT SMP");
+	report_add_task();
+	report_add_stack();
+	report_add("---[ end trace 0000000000000000 ]---");
+	report_finish();
+}
