@@ -4,8 +4,8 @@
  * Every lock carries a lockdep_map naming its class. A class is a struct lock_class_key: a
  * static lock is its own class (its address is the key); a lock initialised at run time gets
  * the static key of its init call site, so all locks made by one spin_lock_init() line are
- * one class, as in the kernel. kmm's lockdep (src/lockdep.c) records in which order classes
- * are taken and reports the first cycle.
+ * one class, as in the kernel. kmm's lockdep (src/kernel/locking/lockdep.c) records in which
+ * order classes are taken and reports the first cycle.
  */
 #ifndef KMM_LOCKDEP_H
 #define KMM_LOCKDEP_H

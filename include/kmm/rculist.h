@@ -19,7 +19,7 @@
 /* The poison the kernel leaves in a deleted entry's back link. */
 #define LIST_POISON2 ((void *)0x122)
 
-/* The plain list basics drivers need with these (src/internal/list.h has its own). */
+/* The plain list basics drivers need with these (src/lib/list.h has its own). */
 #ifndef KMM_INTERNAL_LIST_H
 #define LIST_HEAD_INIT(name)     \
 	{                        \

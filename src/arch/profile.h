@@ -1,6 +1,6 @@
 /*
  * profile.h - a machine profile: the data that distinguishes x86_32, i386, arm32 and x86_64
- * (defined in profiles.c), and the layout computed from it for a RAM size (layout.c).
+ * (defined in profiles.c), and the layout computed from it for a RAM size (machine/layout.c).
  */
 #ifndef KMM_INTERNAL_PROFILE_H
 #define KMM_INTERNAL_PROFILE_H

@@ -1,8 +1,8 @@
 /*
  * profiles.c - the three machines kmm can boot, as tables of data.
  *
- * Addresses are the real kernels' (the "model"); machine.c shifts the whole picture when the
- * host cannot give kmm the real range. A zero means "computed": see layout_compute().
+ * Addresses are the real kernels' (the "model"); machine/machine.c shifts the whole picture
+ * when the host cannot give kmm the real range. A zero means "computed": see layout_compute().
  */
 #include <string.h>
 

@@ -17,6 +17,7 @@
 
 #include <kmm/context.h>
 #include "user/process.h"
+#include "machine/initcall.h"
 
 void file_get(struct file *file)
 {
@@ -248,3 +249,18 @@ long long kmm_lseek(struct kmm_process *p, int fd, long long offset, int whence)
 	file_put(file);
 	return ret;
 }
+
+/* Mappings hold their file by these (mm/ sits below the files). */
+static const struct mm_file_ops mapping_file_ops = {
+	.from_fd = file_from_fd,
+	.get = file_get,
+	.put = file_put,
+};
+
+static int file_boot(void)
+{
+	mm_set_file_ops(&mapping_file_ops);
+	return 0;
+}
+
+kmm_initcall(fs, files, file_boot, NULL);

@@ -1,7 +1,7 @@
 /*
  * deferred.h - the pieces of the execution model that run later or elsewhere: interrupts
- * (irq.c), softirqs and tasklets (softirq.c), timers (timer.c), the jiffies clock
- * (jiffies.c) and workqueues (workqueue.c), as they call each other and the boot code.
+ * (irq/irq.c), softirqs and tasklets (softirq.c), timers (time/timer.c), the jiffies clock
+ * (time/jiffies.c) and workqueues (workqueue.c), as they call each other and the boot code.
  */
 #ifndef KMM_INTERNAL_DEFERRED_H
 #define KMM_INTERNAL_DEFERRED_H

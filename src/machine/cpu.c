@@ -3,7 +3,7 @@
  *
  * The kernel makes per-CPU data safe by not letting anything else run on a CPU while a task
  * has preemption or interrupts disabled. kmm gets the same guarantee from one word per CPU
- * (struct sim_cpu in internal/cpu.h): a task that becomes atomic (its preempt count leaves
+ * (struct sim_cpu in machine/cpu.h): a task that becomes atomic (its preempt count leaves
  * zero or it disables interrupts) sets CPU_OWNED on its CPU, and clears it when it is
  * preemptible again. Uncontended, that is one compare-and-swap on entry and one atomic AND
  * on exit, on a line no other CPU touches.

@@ -1,10 +1,10 @@
 /*
  * fault.h - the page-fault dispatcher (defined in fault.c).
  *
- * Subsystems own address ranges and say what a fault inside one means: vmalloc.c the vmalloc
- * area, highmem.c pkmap and the kmap fixmap slots, and later the user-process windows, whose
- * handlers supply a page and let the access resume. A fault in the kernel window that no
- * handler fixes becomes an Oops report.
+ * Subsystems own address ranges and say what a fault inside one means: mm/vmalloc.c the
+ * vmalloc area, mm/highmem.c pkmap and the kmap fixmap slots, mm/user_fault.c each
+ * simulated process's user window, whose handlers supply a page and let the access resume.
+ * A fault in the kernel window that no handler fixes becomes an Oops report.
  */
 #ifndef KMM_INTERNAL_FAULT_H
 #define KMM_INTERNAL_FAULT_H

@@ -1,5 +1,5 @@
 /*
- * io.h - register blocks (mmio.c) as the ioremap layer (ioremap.c) sees them, and ioremap's
+ * io.h - register blocks (mmio.c) as the ioremap layer (mm/ioremap.c) sees them, and ioremap's
  * caller-naming entry for its managed forms (drivers/base/devres_io.c).
  */
 #ifndef KMM_INTERNAL_IO_H

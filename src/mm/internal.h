@@ -1,6 +1,6 @@
 /*
- * zone.h - zones, their buddy free areas, and the per-thread page caches (defined in
- * page_alloc.c; zones are sized by machine.c at boot).
+ * internal.h - zones, their buddy free areas, and the per-thread page caches (defined in
+ * page_alloc.c and pcp.c; zones are sized by page_alloc.c at boot).
  *
  * Each zone is a run of pfns [zone_start_pfn, zone_start_pfn + spanned_pages) whose start is
  * aligned to MAX_ORDER_NR_PAGES, so a block's buddy never lies in another zone.

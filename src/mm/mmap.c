@@ -4,7 +4,7 @@
  *
  * mm->mmap is a list of VMAs sorted by address, inside the user window, never overlapping.
  * New mappings go top-down from the window's end, as on Linux. Each VMA carries one kmm_pte
- * per page (internal/process.h); a page is present exactly when its host range is mapped,
+ * per page (user/process.h); a page is present exactly when its host range is mapped,
  * and its host protection is vma_host_prot() of the VMA flags and the pte.
  *
  * Order of a VMA's end, as in the kernel: its pages are unmapped (references dropped), then
@@ -24,6 +24,14 @@
 #include <kmm/highmem.h>
 #include <kmm/page_alloc.h>
 #include "user/process.h"
+
+/* How a mapping holds its file: fs/file.c's reference counting, registered at boot. */
+static const struct mm_file_ops *file_ops;
+
+void mm_set_file_ops(const struct mm_file_ops *ops)
+{
+	file_ops = ops;
+}
 
 static struct vm_area_struct *vma_alloc(struct mm_struct *mm, unsigned long start,
 					unsigned long end)
@@ -159,7 +167,7 @@ static void vma_remove(struct vm_area_struct *vma)
 	if (vma->vm_ops && vma->vm_ops->close)
 		vma->vm_ops->close(vma);
 	if (vma->vm_file)
-		file_put(vma->vm_file);
+		file_ops->put(vma->vm_file);
 	vma_free(vma);
 }
 
@@ -173,7 +181,7 @@ static void vma_copy_identity(struct vm_area_struct *to, const struct vm_area_st
 	to->vm_ops = from->vm_ops;
 	to->vm_private_data = from->vm_private_data;
 	if (to->vm_file)
-		file_get(to->vm_file);
+		file_ops->get(to->vm_file);
 }
 
 /* Split @vma at @addr (strictly inside it): @vma keeps the front, a new VMA the back. */
@@ -387,11 +395,11 @@ void *kmm_mmap_at(struct kmm_process *p, void *hint, size_t len, int prot, int f
 	    (unsigned long)(offset >> PAGE_SHIFT))
 		return mmap_error(-EOVERFLOW);
 	if (!(flags & MAP_ANONYMOUS)) {
-		file = file_from_fd(p, fd);
+		file = file_ops ? file_ops->from_fd(p, fd) : NULL;
 		if (!file)
 			return mmap_error(-EBADF);
 		if (!file->f_op->mmap) {
-			file_put(file);
+			file_ops->put(file);
 			return mmap_error(-ENODEV);
 		}
 	}
@@ -400,7 +408,7 @@ void *kmm_mmap_at(struct kmm_process *p, void *hint, size_t len, int prot, int f
 		vm_flags = cred_can_mlock(p) ? vm_flags | (long)VM_LOCKED : -EPERM;
 	if (vm_flags < 0) {
 		if (file)
-			file_put(file);
+			file_ops->put(file);
 		return mmap_error((int)vm_flags);
 	}
 	fault_handler_take_back();
@@ -444,7 +452,7 @@ void *kmm_mmap_at(struct kmm_process *p, void *hint, size_t len, int prot, int f
 fail:
 	pthread_rwlock_unlock(&mm->lock);
 	if (file)
-		file_put(file);
+		file_ops->put(file);
 	return mmap_error(err);
 }
 
@@ -693,32 +701,6 @@ void *kmm_mremap_to(struct kmm_process *p, void *addr, size_t old_len, size_t ne
 	pthread_rwlock_unlock(&mm->lock);
 	process_leave(prev);
 	return err ? mmap_error(err) : (void *)to;
-}
-
-/* The kernel pads the fixed fields to this width, then a space, then a mapping's name. */
-#define MAPS_NAME_COLUMN (25 + 8 * 6 - 1)
-
-void kmm_proc_pid_maps(struct kmm_process *p, FILE *out)
-{
-	struct mm_struct *mm = &p->mm;
-
-	pthread_rwlock_rdlock(&mm->lock);
-	for (struct vm_area_struct *vma = mm->mmap; vma; vma = vma->vm_next) {
-		vm_flags_t f = vma->vm_flags;
-		unsigned long long offset =
-			vma->vm_file ? (unsigned long long)vma->vm_pgoff << PAGE_SHIFT : 0;
-		int len = fprintf(out, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", vma->vm_start,
-				  vma->vm_end, f & VM_READ ? 'r' : '-', f & VM_WRITE ? 'w' : '-',
-				  f & VM_EXEC ? 'x' : '-', f & VM_MAYSHARE ? 's' : 'p', offset, 0,
-				  0, 0UL);
-
-		if (vma->vm_file)
-			fprintf(out, "%*s%s",
-				len < MAPS_NAME_COLUMN ? MAPS_NAME_COLUMN - len + 1 : 1, " ",
-				chrdev_inode_path(vma->vm_file->f_inode));
-		fputc('\n', out);
-	}
-	pthread_rwlock_unlock(&mm->lock);
 }
 
 void mm_teardown(struct mm_struct *mm)

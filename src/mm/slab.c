@@ -5,7 +5,7 @@
  * slab_debug.c.
  *
  * Each cache is a "node" (partial and full lists of slabs under s->lock) plus one struct
- * slab_cpu per thread that uses it (internal/slab.h has the picture). Slabs come from the
+ * slab_cpu per thread that uses it (mm/slab.h has the picture). Slabs come from the
  * buddy allocator with no lock held, at the order the kernel picks for the object size, and
  * are given back when empty beyond min_partial, by kmem_cache_shrink() and by the "slab"
  * shrinker. Invariant for a node slab (s->lock held): inuse + length(freelist) == objects;

@@ -6,7 +6,7 @@
  * halves under one lock when it can grow no more), and the refills that trade an exhausted
  * slab for a partial or a new one.
  *
- * A slab_cpu's freelist, slab and stash belong to its thread alone (internal/slab.h has the
+ * A slab_cpu's freelist, slab and stash belong to its thread alone (mm/slab.h has the
  * picture); remote is pushed by anyone with compare-and-swap and taken whole by an exchange.
  * page->private names the slab_cpu holding a slab: set by that thread under s->lock (or on a
  * slab no one else can see yet) and cleared under s->lock, so a thread that reads its own

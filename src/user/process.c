@@ -4,7 +4,7 @@
  *
  * process_list holds every live process (under process_lock). A process's window is an
  * inaccessible host reservation of KMM_USER_WINDOW bytes registered with the fault dispatcher,
- * so that every touch of it comes to user_fault.c. Pids start at 1000 so that they do not
+ * so that every touch of it comes to mm/user_fault.c. Pids start at 1000 so that they do not
  * look like the kernel threads' pids in reports.
  *
  * Lock order: process_lock -> mm->lock. Process context only.

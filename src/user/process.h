@@ -1,6 +1,7 @@
 /*
- * process.h - simulated processes and their address spaces, shared by process.c, file.c,
- * chrdev.c, mmap.c, remap.c, user_fault.c and uaccess.c (grouped by the defining file).
+ * process.h - simulated processes and their address spaces, shared by process.c, fs/file.c,
+ * fs/chrdev.c, mm/mmap.c, mm/remap.c, mm/user_fault.c and mm/uaccess.c (grouped by the
+ * defining file).
  *
  * A process owns a reserved user window; mm->mmap lists its VMAs sorted by address, never
  * overlapping, all inside [mm->start, mm->end). Each VMA's kmm_ptes[i] describes page i: what
@@ -72,7 +73,6 @@ struct kmm_process {
 
 /* ---- process.c ---- */
 
-
 /* ---- cred.c ---- */
 
 /* A new process's identity and limits: root, with the kernel's default RLIMIT_MEMLOCK. */
@@ -103,6 +103,15 @@ KMM_HIDDEN int chrdev_lookup(const char *path, struct inode **inode,
 KMM_HIDDEN const char *chrdev_inode_path(const struct inode *inode);
 
 /* ---- mmap.c ---- */
+
+/* The file side of a file mapping, as fs/file.c provides it (registered at boot). */
+struct mm_file_ops {
+	struct file *(*from_fd)(struct kmm_process *p, int fd); /* with a reference, or NULL */
+	void (*get)(struct file *file);
+	void (*put)(struct file *file);
+};
+
+KMM_HIDDEN void mm_set_file_ops(const struct mm_file_ops *ops);
 
 /* The VMA containing @addr, or NULL; mm->lock held. */
 KMM_HIDDEN struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);

@@ -1,5 +1,5 @@
 /*
- * dma_debug.c - DMA-API debugging: a table of every streaming mapping and coherent
+ * debug.c - DMA-API debugging: a table of every streaming mapping and coherent
  * allocation, and the kernel's reports when a driver's calls do not match it.
  *
  * Data: a hash table of entries keyed by bus address (HASH_SIZE buckets of lists). An entry

@@ -1,7 +1,6 @@
 /*
- * dma.h - what the device and DMA files share: the swiotlb pool (swiotlb.c), the dma-debug
- * hooks (dma_debug.c), the device model's boot/shutdown and detach hooks (device.c), and
- * the address checks of dma.c.
+ * dma.h - what the DMA files share: the swiotlb pool (swiotlb.c), the dma-debug hooks
+ * (debug.c), and the address checks and device reports of mapping.c.
  */
 #ifndef KMM_INTERNAL_DMA_H
 #define KMM_INTERNAL_DMA_H
@@ -11,7 +10,7 @@
 #include "machine/options.h"
 #include "machine/os.h"
 
-/* ------------------------------------------------------------------ dma.c */
+/* ------------------------------------------------------------------ mapping.c */
 
 /* Highest bus address @dev reaches with streaming mappings. */
 static inline u64 dma_dev_limit(const struct device *dev)
@@ -68,7 +67,7 @@ static inline bool swiotlb_force_bounce(void)
 		__atomic_load_n(&kmm_opts.swiotlb_force, __ATOMIC_RELAXED));
 }
 
-/* ------------------------------------------------------------------ dma_debug.c */
+/* ------------------------------------------------------------------ debug.c */
 
 enum dma_debug_type {
 	DMA_DEBUG_SINGLE,
@@ -112,7 +111,5 @@ KMM_HIDDEN void dma_debug_bad_map(struct device *dev, const void *addr, size_t l
 /* Report a failure in dev_err style with a stack: "DRIVER NAME: message". */
 KMM_HIDDEN void dma_report_dev(const char *id, struct device *dev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* ------------------------------------------------------------------ device.c */
 
 #endif /* KMM_INTERNAL_DMA_H */

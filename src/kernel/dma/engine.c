@@ -1,5 +1,5 @@
 /*
- * dma_engine.c - simulated bus-master DMA engines.
+ * engine.c - simulated bus-master DMA engines.
  *
  * Data: an engine is a host thread with a FIFO of jobs (a singly linked queue under the
  * engine's mutex, with a condition variable for "work queued" and one for "queue drained").

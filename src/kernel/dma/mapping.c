@@ -1,5 +1,5 @@
 /*
- * dma.c - DMA masks and coherent memory.
+ * mapping.c - DMA masks and coherent memory.
  *
  * Bus addresses equal physical addresses on every kmm profile. A mask is supported when it
  * reaches the top of ZONE_DMA (or of RAM, if that is lower): then coherent memory can always

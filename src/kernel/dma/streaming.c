@@ -1,5 +1,5 @@
 /*
- * dma_map.c - streaming DMA mappings: single buffers, pages, scatterlists and MMIO resources,
+ * streaming.c - streaming DMA mappings: single buffers, pages, scatterlists and MMIO resources,
  * and the syncs that move ownership between CPU and device.
  *
  * The rules are dma-direct's in Linux 6.1. With swiotlb=force every buffer bounces through
@@ -9,7 +9,7 @@
  * kernel (dma_map_page_attrs and dma_direct_map_sg), so each of the two paths here keeps its
  * own once-per-boot flag. MMIO resources are never bounced. Memory that is not in the linear
  * map (vmalloc, a stack, a host pointer) has no single physical address and is refused. With
- * dma_debug on, every call is checked against the mapping table in dma_debug.c.
+ * dma_debug on, every call is checked against the mapping table in debug.c.
  *
  * No locks of its own. Context: any; nothing here sleeps.
  */
