@@ -36,7 +36,7 @@ bool access_ok(const void *addr, unsigned long size);
  * Context: process context, may sleep (fault handlers).
  * Return: bytes not copied (0 on success).
  */
-unsigned long copy_to_user(void *to, const void *from, unsigned long n);
+unsigned long __must_check copy_to_user(void *to, const void *from, unsigned long n);
 
 /**
  * copy_from_user - copy user memory to kernel memory
@@ -48,7 +48,7 @@ unsigned long copy_to_user(void *to, const void *from, unsigned long n);
  * Context: process context, may sleep.
  * Return: bytes not copied.
  */
-unsigned long copy_from_user(void *to, const void *from, unsigned long n);
+unsigned long __must_check copy_from_user(void *to, const void *from, unsigned long n);
 
 /**
  * clear_user - zero user memory
