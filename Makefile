@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 
 .PHONY: all demo deps build build-debug build-asan build-tsan build-fuzz test test-release \
-	test-asan test-tsan test-kernel test-linux-sources fuzz bench format-check install clean
+	test-asan test-tsan test-kernel test-linux-sources test-kunit fuzz bench format-check install clean
 
 all: build
 
@@ -67,10 +67,15 @@ test-kernel:
 test-linux-sources: build
 	./tests/linux-sources/run
 
+# The kernel's own KUnit suites and test modules (Debian's linux-source-6.1, fetched and cached
+# at test time) compiled unchanged against kmm: tests/linux-sources/kunit.sh.
+test-kunit: build
+	./tests/linux-sources/kunit.sh build
+
 format-check:
 	./scripts/format-check.sh
 
-test: deps format-check test-release test-linux-sources test-asan test-tsan test-kernel
+test: deps format-check test-release test-linux-sources test-kunit test-asan test-tsan test-kernel
 	$(MAKE) fuzz FUZZ_SECONDS=15
 
 bench: build

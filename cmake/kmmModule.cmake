@@ -17,7 +17,8 @@
 # The kernel's warning set: -Wall, and -Wextra less what W=1 turns off again in 6.1.
 set(KMM_MODULE_CFLAGS -std=gnu11 -Wall -Wextra -Wno-unused-parameter
 	-Wno-missing-field-initializers -Wno-sign-compare -Wno-type-limits
-	-Wno-shift-negative-value -Wno-pointer-sign -Wno-format-security -fno-strict-aliasing
+	-Wno-shift-negative-value -Wno-pointer-sign -Wno-format-security -Wno-format-truncation
+	-Wno-format-overflow -Wno-stringop-truncation -fno-strict-aliasing
 	-fno-common -Werror=implicit-function-declaration -Werror=implicit-int
 	-Werror=return-type -Werror=strict-prototypes)
 

@@ -9,45 +9,42 @@ set -euo pipefail
 objdir=${1:?usage: $0 OBJECT_DIR}
 LAYERS="arch machine kernel lib mm drivers/base kernel/dma fs user"
 
-# layer_of PATH: the index of the layer a source path (relative to src/) belongs to.
-layer_of() {
-	local best=-1 best_len=0 i=0
-	for l in $LAYERS; do
-		case $1 in
-		"$l"/*)
-			if [ ${#l} -gt "$best_len" ]; then
-				best=$i
-				best_len=${#l}
-			fi
-			;;
-		esac
-		i=$((i + 1))
-	done
-	echo "$best"
-}
-
-defs=$(mktemp)
-uses=$(mktemp)
-trap 'rm -f "$defs" "$uses"' EXIT
-count=0
-while IFS= read -r obj; do
-	src=${obj#"$objdir"/}
-	src=${src%.o}
-	layer=$(layer_of "$src")
-	if [ "$layer" -lt 0 ]; then
-		echo "check-layers: $src is in no layer of src/README.md" >&2
-		exit 1
-	fi
-	nm --defined-only "$obj" | awk -v f="$src" -v l="$layer" '$2 == "T" { print $3, f, l }' >>"$defs"
-	nm -u "$obj" | awk -v f="$src" -v l="$layer" '{ print $2, f, l }' >>"$uses"
-	count=$((count + 1))
-done < <(find "$objdir" -name '*.c.o' | sort)
-[ "$count" -gt 0 ] || { echo "check-layers: no objects under $objdir" >&2; exit 1; }
-
-awk 'NR == FNR { def[$1] = $2; lay[$1] = $3; next }
-     ($1 in def) && lay[$1] > $3 { printf "%s calls %s (%s), a layer above\n", $2, $1, def[$1]; bad++ }
-     END { exit bad > 0 }' "$defs" "$uses" || {
-	echo "check-layers: upward calls found (order, bottom to top: $LAYERS)" >&2
-	exit 1
-}
-echo "check-layers: $count files, every call goes down (order: $LAYERS)"
+# One nm over every object, each line prefixed with its file; awk gives each file its layer
+# (the longest folder of LAYERS that holds it) and flags every use of a function defined in a
+# higher layer.
+srcdir=$(cd "$(dirname "$0")/../src" && pwd)
+# Objects whose source is gone (a stale build folder) are left out.
+objs=$(find "$objdir" -name '*.c.o' | sort | while read -r o; do
+	rel=${o#"$objdir"/}
+	[ -f "$srcdir/${rel%.o}" ] && echo "$o"
+done)
+[ -n "$objs" ] || { echo "check-layers: no objects under $objdir" >&2; exit 1; }
+# shellcheck disable=SC2086
+{ nm -A --defined-only $objs | awk '$2 == "T" { print "D", $1, $3 }'
+  # shellcheck disable=SC2086
+  nm -A -u $objs | awk '{ print "U", $1 "-", $3 }'; } |
+	sed "s|$objdir/||; s|\.c\.o:| |" |
+	awk -v layers="$LAYERS" '
+	function layer_of(f,    i, best, len) {
+		best = -1; len = 0
+		for (i = 1; i <= n; i++)
+			if (index(f, l[i] "/") == 1 && length(l[i]) > len) { best = i; len = length(l[i]) }
+		return best
+	}
+	BEGIN { n = split(layers, l, " ") }
+	{
+		f = $2 ".c"; lay = layer_of(f)
+		if (lay < 0) { printf "check-layers: %s is in no layer of src/README.md\n", f; bad++; next }
+		files[f] = 1
+		if ($1 == "D") { def[$4] = f; dlay[$4] = lay } else { use[++nu] = f; sym[nu] = $4; ulay[nu] = lay }
+	}
+	END {
+		for (i = 1; i <= nu; i++)
+			if ((sym[i] in def) && dlay[sym[i]] > ulay[i]) {
+				printf "%s calls %s (%s), a layer above\n", use[i], sym[i], def[sym[i]]
+				bad++
+			}
+		for (f in files) count++
+		if (bad) { printf "check-layers: upward calls found (order, bottom to top: %s)\n", layers; exit 1 }
+		printf "check-layers: %d files, every call goes down (order: %s)\n", count, layers
+	}'

@@ -1,29 +1,28 @@
 /*
- * kmm/bug.h - WARN() and BUG() as reports: the kernel's "------------[ cut here ]------------"
- * blocks, with the file and line of the check, the task and the stack trace.
+ * kmm/bug.h - the kernel's WARN: a warning report with the place, the task and the stack.
  *
- * A WARN is counted and execution goes on, as in the kernel. A BUG would kill the task in the
- * kernel (an oops); kmm reports it with the kernel's words ("kernel BUG at file:line!") and,
- * unless the report=abort option stops the program, returns to the caller, so a test can see
- * the report and the driver's next step.
- * Context: any.
+ * Driver code reaches it through <linux/bug.h>'s WARN_ON() family. The report is kmm's, so a
+ * test can capture it and a KUnit case that did not expect it fails.
  */
 #ifndef KMM_BUG_H
 #define KMM_BUG_H
 
 /**
- * kmm_warn - report a WARN_ON()/WARN() that fired
- * @file: the check's source file, as the compiler names it
+ * __kmm_warn - report "WARNING: CPU: n PID: p at file:line func", as the kernel's __warn()
+ * @file: the source file of the WARN
  * @line: its line
- * @fmt: WARN()'s message (printed above the WARNING line, as the kernel does), or NULL
+ * @func: the function it is in
+ * @fmt: WARN()'s message, printed above the WARNING line, or NULL for WARN_ON()
  *
  * Context: any.
  */
-void kmm_warn(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void __kmm_warn(const char *file, int line, const char *func, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /**
- * kmm_bug - report a BUG()/BUG_ON() that fired
+ * kmm_bug - report a BUG()/BUG_ON() that fired: "kernel BUG at file:line!", the task and the
+ * stack. The kernel would kill the task (an oops); kmm returns to the caller unless the
+ * report=abort option stops the program, so a test can see the report and what follows.
  * @file: the check's source file
  * @line: its line
  *
@@ -31,4 +30,4 @@ void kmm_warn(const char *file, int line, const char *fmt, ...)
  */
 void kmm_bug(const char *file, int line);
 
-#endif /* KMM_BUG_H */
+#endif

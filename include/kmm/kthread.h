@@ -1,62 +1,44 @@
 /*
- * kmm/kthread.h - kernel threads: each is a host thread that runs its function as a kmm task
- * (it joins the simulated machine on its first call into kmm, as any thread does).
+ * kmm/kthread.h - kernel threads: a function run on a thread of its own until it returns or
+ * is told to stop, as the kernel's kthread_run()/kthread_stop() pair.
  *
- * kthread_create() makes the thread but holds it until wake_up_process(), as the kernel's
- * does; kthread_run() does both. kthread_stop() sets the stop flag the thread polls with
- * kthread_should_stop(), waits for its function to return and gives back its return value;
- * the task is freed then. A thread that returns by itself is waited for by kthread_stop()
- * too (the caller must stop every thread it created before kmm_shutdown()).
- * Context: process context; may sleep.
+ * A kthread is a host thread that enters kmm like any other (a simulated pid, a CPU, its
+ * name). kthread_stop() asks it to stop (kthread_should_stop() turns true), waits for its
+ * function to return and gives back what it returned, as the kernel's does.
  */
 #ifndef KMM_KTHREAD_H
 #define KMM_KTHREAD_H
 
 #include <stdbool.h>
-#include "types.h"
 
 struct task_struct;
 
 /**
- * kthread_create - make a kernel thread, not yet running
- * @threadfn: what it runs; its return value is kthread_stop()'s
- * @data: passed to @threadfn
- * @namefmt: printf format of its name (comm), truncated to 15 characters
+ * kmm_kthread_run - start @fn(@data) on a new kernel thread named @name
+ * @fn: the thread's function; its return value is what kthread_stop() returns
+ * @data: its argument
+ * @name: the thread's name (as comm; truncated to TASK_COMM_LEN - 1)
  *
- * Context: process context; may sleep.
- * Return: the task, or ERR_PTR(-ENOMEM) / ERR_PTR(-EAGAIN) when no thread can be made.
+ * Context: process context.
+ * Return: the thread, or ERR_PTR(-ENOMEM) or ERR_PTR(-EAGAIN) when the host refuses one.
  */
-struct task_struct *kthread_create(int (*threadfn)(void *data), void *data, const char *namefmt,
-				   ...) __attribute__((format(printf, 3, 4)));
+struct task_struct *kmm_kthread_run(int (*fn)(void *data), void *data, const char *name);
 
 /**
- * wake_up_process - let a thread made by kthread_create() run
- * @p: the task
+ * kthread_should_stop - has kthread_stop() been called on the calling kthread?
  *
- * Return: 1 if it was held and now runs, 0 if it was already running.
- */
-int wake_up_process(struct task_struct *p);
-
-/**
- * kthread_stop - ask a kernel thread to stop and wait until it has
- * @k: the task; freed before this returns
- *
- * Context: process context; sleeps.
- * Return: the thread function's return value, or -EINTR if it never ran (never woken).
- */
-int kthread_stop(struct task_struct *k);
-
-/**
- * kthread_should_stop - has kthread_stop() been called for the current thread?
- *
- * Context: a kernel thread; false in any other thread.
+ * Context: a kthread (false on any other thread).
+ * Return: true once its stop was asked for.
  */
 bool kthread_should_stop(void);
 
 /**
- * kthread_comm - a kernel thread's name
- * @k: the task
+ * kthread_stop - ask @k to stop and wait for it
+ * @k: a thread from kmm_kthread_run(), not stopped before
+ *
+ * Context: process context; sleeps until @k's function returns.
+ * Return: what @k's function returned.
  */
-const char *kthread_comm(const struct task_struct *k);
+int kthread_stop(struct task_struct *k);
 
-#endif /* KMM_KTHREAD_H */
+#endif

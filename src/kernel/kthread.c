@@ -1,129 +1,72 @@
 /*
- * kthread.c - kernel threads as host threads (kmm/kthread.h).
+ * kthread.c - kernel threads (kmm/kthread.h) on host threads.
  *
- * A task holds the thread's function, its state and a mutex/condvar pair: the thread waits on
- * it until woken (created held, as the kernel's), and kthread_stop() waits on it for the
- * function to return. The thread's own task is found through a thread-local pointer, which is
- * what kthread_should_stop() reads. Lock order: a task's lock alone.
+ * Each kthread owns a struct task_struct (host heap): the function, its result, the stop
+ * flag. The thread learns its own task through a thread-local pointer, so
+ * kthread_should_stop() is a load. kthread_stop() sets the flag and joins the thread: the
+ * function has returned then, and its result is read. A function that returns before being
+ * stopped leaves its thread to be joined by the kthread_stop() the kernel's API demands.
+ * Context: process context, except kthread_should_stop() (any).
  */
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
-
+#include <string.h>
 #include <kmm/context.h>
 #include <kmm/err.h>
 #include <kmm/kthread.h>
 
 struct task_struct {
-	int (*threadfn)(void *data);
-	void *data;
-	char comm[16];
 	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool woken, should_stop, exited;
+	int (*fn)(void *data);
+	void *data;
 	int result;
+	bool stop; /* written by kthread_stop(), read by the thread */
+	char comm[16];
 };
 
-static __thread struct task_struct *current_kthread;
+static __thread struct task_struct *self;
 
 static void *kthread_main(void *arg)
 {
 	struct task_struct *k = arg;
-	int result = -EINTR;
-	bool run;
 
-	pthread_mutex_lock(&k->lock);
-	while (!k->woken && !k->should_stop)
-		pthread_cond_wait(&k->cond, &k->lock);
-	run = k->woken && !k->should_stop;
-	pthread_mutex_unlock(&k->lock);
-
-	if (run) {
-		current_kthread = k;
-		kmm_set_current_comm(k->comm);
-		result = k->threadfn(k->data);
-		current_kthread = NULL;
-	}
-	pthread_mutex_lock(&k->lock);
-	k->result = result;
-	k->exited = true;
-	pthread_cond_broadcast(&k->cond);
-	pthread_mutex_unlock(&k->lock);
+	self = k;
+	kmm_set_current_comm(k->comm);
+	k->result = k->fn(k->data);
 	return NULL;
 }
 
-struct task_struct *kthread_create(int (*threadfn)(void *data), void *data, const char *namefmt,
-				   ...)
+struct task_struct *kmm_kthread_run(int (*fn)(void *data), void *data, const char *name)
 {
 	struct task_struct *k = calloc(1, sizeof(*k));
-	va_list ap;
 	int err;
 
 	if (!k)
 		return ERR_PTR(-ENOMEM);
-	k->threadfn = threadfn;
+	k->fn = fn;
 	k->data = data;
-	va_start(ap, namefmt);
-	vsnprintf(k->comm, sizeof(k->comm), namefmt, ap);
-	va_end(ap);
-	pthread_mutex_init(&k->lock, NULL);
-	pthread_cond_init(&k->cond, NULL);
+	strncpy(k->comm, name, sizeof(k->comm) - 1);
 	err = pthread_create(&k->thread, NULL, kthread_main, k);
 	if (err) {
-		pthread_cond_destroy(&k->cond);
-		pthread_mutex_destroy(&k->lock);
 		free(k);
 		return ERR_PTR(err == EAGAIN ? -EAGAIN : -ENOMEM);
 	}
 	return k;
 }
 
-int wake_up_process(struct task_struct *p)
+bool kthread_should_stop(void)
 {
-	int was_held;
-
-	pthread_mutex_lock(&p->lock);
-	was_held = !p->woken;
-	p->woken = true;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-	return was_held;
+	return self && __atomic_load_n(&self->stop, __ATOMIC_ACQUIRE);
 }
 
 int kthread_stop(struct task_struct *k)
 {
 	int result;
 
-	might_sleep();
-	pthread_mutex_lock(&k->lock);
-	k->should_stop = true;
-	pthread_cond_broadcast(&k->cond);
-	pthread_mutex_unlock(&k->lock);
+	__atomic_store_n(&k->stop, true, __ATOMIC_RELEASE);
 	pthread_join(k->thread, NULL);
 	result = k->result;
-	pthread_cond_destroy(&k->cond);
-	pthread_mutex_destroy(&k->lock);
 	free(k);
 	return result;
-}
-
-bool kthread_should_stop(void)
-{
-	struct task_struct *k = current_kthread;
-	bool stop;
-
-	if (!k)
-		return false;
-	pthread_mutex_lock(&k->lock);
-	stop = k->should_stop;
-	pthread_mutex_unlock(&k->lock);
-	return stop;
-}
-
-const char *kthread_comm(const struct task_struct *k)
-{
-	return k->comm;
 }

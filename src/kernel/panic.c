@@ -1,23 +1,20 @@
 /*
- * panic.c - WARN() and BUG() reports (kmm/bug.h), in the kernel's format: the cut-here line,
- * WARN()'s own message, "WARNING: CPU: N PID: N at file:line function", the task and the stack,
- * and the end-trace line. Each goes through the one report function, so it is counted and
- * capturable; nothing is killed.
+ * panic.c - the kernel's WARN (kmm/bug.h): a report in the kernel's "cut here" shape.
+ * Context: any; the report goes through the one report path (machine/report.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
 #include <kmm/bug.h>
 #include <kmm/context.h>
 #include "machine/cpu.h"
 #include "machine/report.h"
 
-void kmm_warn(const char *file, int line, const char *fmt, ...)
+void __kmm_warn(const char *file, int line, const char *func, const char *fmt, ...)
 {
-	char msg[256] = "";
-
+	report_start("warn", "------------[ cut here ]------------");
 	if (fmt) {
+		char msg[512];
 		va_list ap;
 		size_t n;
 
@@ -27,12 +24,10 @@ void kmm_warn(const char *file, int line, const char *fmt, ...)
 		n = strlen(msg);
 		if (n && msg[n - 1] == '\n')
 			msg[n - 1] = '\0';
-	}
-	report_start("warn", "------------[ cut here ]------------");
-	if (msg[0])
 		report_add("%s", msg);
-	report_add("WARNING: CPU: %u PID: %d at %s:%d", smp_processor_id(), kmm_current_pid(), file,
-		   line);
+	}
+	report_add("WARNING: CPU: %u PID: %d at %s:%d %s", smp_processor_id(), kmm_current_pid(),
+		   file, line, func);
 	report_add_task();
 	report_add_stack();
 	report_add("---[ end trace 0000000000000000 ]---");

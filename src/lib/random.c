@@ -1,28 +1,43 @@
 /*
- * random.c - get_random_*() (kmm/random.h): each thread draws from its own
- * generator, a 64-bit xorshift* seeded from the host's getrandom() on first use, so no call
- * takes a lock or blocks. Not for cryptography, which kmm's drivers do not do.
+ * random.c - random numbers for driver and test code (kmm/random.h).
+ *
+ * A per-thread xorshift64* generator, seeded once from the host's getrandom():
+ * fast and lock-free, unpredictable enough for tests, not for keys. get_random_bytes() goes
+ * to the host for every call.
+ * Context: any.
  */
-#include <string.h>
 #include <sys/random.h>
-
+#include <string.h>
+#include <time.h>
 #include <kmm/random.h>
 
 static __thread u64 state;
 
-static u64 next(void)
+static u64 seed(void)
+{
+	u64 s = 0;
+
+	if (getrandom(&s, sizeof(s), 0) != sizeof(s)) {
+		struct timespec ts;
+
+		/* No entropy from the host: a clock and an address still differ per thread. */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		s = (u64)ts.tv_nsec ^ ((u64)ts.tv_sec << 32) ^ (u64)(unsigned long)&state;
+	}
+	return s ? s : 0x9e3779b97f4a7c15ull;
+}
+
+u64 get_random_u64(void)
 {
 	u64 x = state;
 
-	while (!x) {
-		if (getrandom(&x, sizeof(x), GRND_NONBLOCK) != sizeof(x))
-			x = (u64)(unsigned long)&state ^ 0x9e3779b97f4a7c15ULL;
-	}
+	if (!x)
+		x = seed();
 	x ^= x >> 12;
 	x ^= x << 25;
 	x ^= x >> 27;
 	state = x;
-	return x * 0x2545f4914f6cdd1dULL;
+	return x * 0x2545f4914f6cdd1dull;
 }
 
 void get_random_bytes(void *buf, size_t len)
@@ -30,36 +45,15 @@ void get_random_bytes(void *buf, size_t len)
 	unsigned char *p = buf;
 
 	while (len) {
-		u64 v = next();
-		size_t n = len < sizeof(v) ? len : sizeof(v);
+		ssize_t n = getrandom(p, len, 0);
 
-		memcpy(p, &v, n);
+		if (n <= 0) {
+			/* The host refused: fall back on the thread's generator. */
+			for (; len; len--)
+				*p++ = (unsigned char)(get_random_u64() >> 56);
+			return;
+		}
 		p += n;
-		len -= n;
+		len -= (size_t)n;
 	}
-}
-
-u8 get_random_u8(void)
-{
-	return (u8)(next() >> 56);
-}
-
-u16 get_random_u16(void)
-{
-	return (u16)(next() >> 48);
-}
-
-u32 get_random_u32(void)
-{
-	return (u32)(next() >> 32);
-}
-
-u64 get_random_u64(void)
-{
-	return next();
-}
-
-unsigned long get_random_long(void)
-{
-	return (unsigned long)next();
 }

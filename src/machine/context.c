@@ -256,7 +256,6 @@ unsigned int kmm_this_cpu_checked(const char *what, const char *file, int line)
 	return t->cpu;
 }
 
-/* Forget which call sites have reported: a new machine starts afresh. */
 void context_set_rcu_checks(const struct context_rcu_checks *checks)
 {
 	rcu_checks = checks;
@@ -283,6 +282,7 @@ void process_leave(struct kmm_process *prev)
 	current_process = prev;
 }
 
+/* Forget which call sites have reported: a new machine starts afresh. */
 void context_reset(void)
 {
 	memset(seen_files, 0, sizeof(seen_files));

@@ -286,6 +286,44 @@ void cpu_register_thread_body(enum cpu_thread_kind kind, void *(*body)(void *cpu
 	thread_bodies[kind] = body;
 }
 
+/*
+ * Start @c's interrupt and softirq threads; under start_lock. When the host refuses a thread
+ * (pthread_create fails: its thread or memory limits), say so once and leave @c without
+ * threads: the work raised meanwhile waits, and the next cpu_threads_start() tries again, as
+ * the kernel's kthread_create() failing leaves work queued rather than stopping the machine.
+ */
+static bool start_cpu_threads(struct sim_cpu *c, void *arg)
+{
+	static bool reported;
+	int err = pthread_create(&c->irq_thread, NULL, thread_bodies[CPU_IRQ_THREAD], arg);
+
+	if (!err) {
+		err = pthread_create(&c->softirq_thread, NULL, thread_bodies[CPU_SOFTIRQ_THREAD],
+				     arg);
+		if (err) {
+			pthread_mutex_lock(&c->lock);
+			c->stop = true;
+			pthread_cond_broadcast(&c->irq_wake);
+			pthread_mutex_unlock(&c->lock);
+			pthread_join(c->irq_thread, NULL);
+			c->stop = false;
+		}
+	}
+	if (!err) {
+		c->threads_started = true;
+		return true;
+	}
+	if (!__atomic_exchange_n(&reported, true, __ATOMIC_RELAXED)) {
+		report_start("cpu_threads", "kmm: cannot start the interrupt threads of CPU%ld: %s",
+			     (long)(unsigned long)arg, strerror(err));
+		report_add(
+			"interrupts, timers and tasklets of that CPU wait until a later try succeeds");
+		report_add_stack();
+		report_finish();
+	}
+	return false;
+}
+
 void cpu_threads_start(void)
 {
 	if (__atomic_load_n(&threads_running, __ATOMIC_ACQUIRE))
@@ -298,11 +336,12 @@ void cpu_threads_start(void)
 		struct sim_cpu *c = &sim_cpus[i];
 		void *arg = (void *)(unsigned long)i;
 
-		if (pthread_create(&c->irq_thread, NULL, thread_bodies[CPU_IRQ_THREAD], arg) ||
-		    pthread_create(&c->softirq_thread, NULL, thread_bodies[CPU_SOFTIRQ_THREAD],
-				   arg))
-			abort();
-		c->threads_started = true;
+		if (c->threads_started)
+			continue;
+		if (!start_cpu_threads(c, arg)) {
+			pthread_mutex_unlock(&start_lock);
+			return;
+		}
 	}
 	__atomic_store_n(&threads_running, true, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&start_lock);

@@ -1,7 +1,7 @@
 /*
  * initcall.h - how a subsystem joins the machine's boot and shutdown.
  *
- * Each subsystem declares one step per concern with kmm_initcall(level, init, exit): the
+ * Each subsystem declares one step per concern with kmm_initcall(level, id, init, exit): the
  * linker gathers every step into the section "kmm_initcalls", kmm_boot() runs the inits level
  * by level (core first, late last) and kmm_shutdown() runs the exits in exactly the reverse
  * order, so what boots later shuts down earlier. Steps of one level depend on none of their
@@ -18,7 +18,8 @@
  *   device    the device model (all devices unbound and unregistered at shutdown)
  *   late      user space (every simulated process exits first at shutdown)
  *
- * A static library only links the subsystems a program uses, and only those boot.
+ * Nothing calls a step by name, so libkmm.a is one relocatable object (src/CMakeLists.txt):
+ * a program linking it gets every subsystem, as it would from libkmm.so.
  */
 #ifndef KMM_MACHINE_INITCALL_H
 #define KMM_MACHINE_INITCALL_H

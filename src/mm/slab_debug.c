@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include <kmm/context.h>
+#include <kmm/kunit.h>
 #include "machine/report.h"
 #include "machine/symbols.h"
 #include "mm/slab.h"
@@ -254,9 +255,28 @@ void slab_format_caller(char *buf, size_t len, void *addr)
 		snprintf(buf, len, "%p", addr);
 }
 
+/*
+ * One error, counted in the cache and, while a KUnit case keeps a "slab_errors" counter (an
+ * int, as lib/slub_kunit.c names it), there too: the case counts the errors it provokes.
+ */
+static void count_error(struct kmem_cache *s)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct kunit_resource *res;
+
+	s->errors++;
+	if (!test)
+		return;
+	res = kunit_find_resource(test, kunit_resource_name_match, "slab_errors");
+	if (!res)
+		return;
+	(*(int *)res->data)++;
+	kunit_put_resource(res);
+}
+
 static void bug_header(struct kmem_cache *s, const char *id, const char *what)
 {
-	s->errors++;
+	count_error(s);
 	report_start(
 		id,
 		"=============================================================================");
@@ -320,7 +340,7 @@ static void object_err(struct kmem_cache *s, struct page *page, void *obj, const
 	bug_header(s, "slab_object", reason);
 	add_trailer(s, page, obj);
 	if (fix) {
-		s->errors++;
+		count_error(s);
 		report_add("FIX %s: %s", s->name, fix);
 	}
 	finish();
@@ -331,7 +351,7 @@ static void slab_err_fix(struct kmem_cache *s, struct page *page, const char *wh
 	bug_header(s, "slab_error", what);
 	add_slab_info(s, page);
 	if (fix) {
-		s->errors++;
+		count_error(s);
 		report_add("FIX %s: %s", s->name, fix);
 	}
 	finish();
@@ -371,7 +391,7 @@ static bool check_bytes(struct kmem_cache *s, struct page *page, void *obj, cons
 		   (void *)(end - 1), (unsigned long)(fault - (u8 *)slab_address(page)), *fault,
 		   value);
 	add_trailer(s, page, obj);
-	s->errors++;
+	count_error(s);
 	report_add("FIX %s: Restoring %s %p-%p=0x%x", s->name, what, (void *)fault,
 		   (void *)(end - 1), value);
 	finish();
@@ -530,7 +550,7 @@ void slab_debug_list_objects(struct kmem_cache *s, struct page *page)
 
 		if (map[i])
 			continue;
-		s->errors++;
+		count_error(s);
 		report_add("Object %p @offset=%lu", obj,
 			   (unsigned long)((u8 *)obj - (u8 *)slab_address(page)));
 		if (s->debug & SLAB_STORE_USER) {

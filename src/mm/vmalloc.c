@@ -69,6 +69,11 @@ static pthread_mutex_t purge_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct va_tree free_tree, busy_tree;
 static struct vmap_area *lazy[LAZY_BUCKETS]; /* [n]: freed n-page areas; [0]: larger ones */
 static unsigned long lazy_pages, lazy_max, purging_pages, busy_bytes;
+/*
+ * Of lazy_pages, those the host refused to unmap (purge_lazy()): they wait for the next purge
+ * but do not start one, or every vfree() would retry them while the host is at its limit.
+ */
+static unsigned long stuck_pages;
 static unsigned long nr_vmalloc_pages;
 static struct vmap_area *deferred_head;
 static struct work_struct deferred_work;
@@ -125,6 +130,7 @@ static struct vmap_area *lazy_take_all(void)
 		}
 	}
 	lazy_pages = 0;
+	stuck_pages = 0;
 	return list;
 }
 
@@ -305,10 +311,29 @@ static struct vmap_area *sort_by_start(struct vmap_area *list)
 	return out;
 }
 
+/*
+ * The host refused to turn a range back into a hole (mmap fails with ENOMEM when a split
+ * would pass vm.max_map_count): the range stays mapped and queued, so a later purge tries
+ * again, and nothing is lost but address space for a while. Said once per boot.
+ */
+static void report_unmap_failed(unsigned long start, unsigned long end, int err)
+{
+	static bool reported;
+
+	if (__atomic_exchange_n(&reported, true, __ATOMIC_RELAXED))
+		return;
+	report_start("vmalloc_unmap", "vmalloc: cannot unmap 0x%lx-0x%lx: error %d", start, end,
+		     err);
+	report_add("the host refuses more mappings (vm.max_map_count); the range stays queued");
+	report_add_stack();
+	report_finish();
+}
+
 static void purge_lazy(void)
 {
 	struct vmap_area *list, *va, *next;
 	unsigned long pages;
+	int err;
 
 	pthread_mutex_lock(&purge_lock);
 	pthread_mutex_lock(&vmap_lock);
@@ -323,14 +348,26 @@ static void purge_lazy(void)
 
 		for (next = va->purge_next; next && next->va_start == end; next = next->purge_next)
 			end = next->va_end;
-		os_unmap_to_reserved((void *)start, end - start);
+		err = os_unmap_to_reserved((void *)start, end - start);
+		if (err) {
+			report_unmap_failed(start, end, err);
+			for (struct vmap_area *v = va; v != next; v = v->purge_next)
+				v->unmap_failed = true;
+		}
 	}
 
 	pthread_mutex_lock(&vmap_lock);
 	for (va = list; va; va = next) {
 		next = va->purge_next;
 		va->purge_next = NULL;
-		va_release(&free_tree, va);
+		if (va->unmap_failed) {
+			/* Still mapped: it waits on the queue for a purge the host allows. */
+			va->unmap_failed = false;
+			lazy_push(va, false);
+			stuck_pages += (va->va_end - va->va_start) >> PAGE_SHIFT;
+		} else {
+			va_release(&free_tree, va);
+		}
 	}
 	purging_pages -= pages;
 	pthread_mutex_unlock(&vmap_lock);
@@ -433,8 +470,8 @@ static void release_range(struct vmap_area *va, const struct vm_struct *vm)
 {
 	bool purge;
 
-	if (debug_mode()) {
-		os_unmap_to_reserved((void *)va->va_start, va->va_end - va->va_start);
+	if (debug_mode() &&
+	    !os_unmap_to_reserved((void *)va->va_start, va->va_end - va->va_start)) {
 		pthread_mutex_lock(&vmap_lock);
 		freed[freed_next % FREED_HISTORY] =
 			(struct freed_range){ va->va_start, va->va_end, vm->caller };
@@ -445,7 +482,7 @@ static void release_range(struct vmap_area *va, const struct vm_struct *vm)
 	}
 	pthread_mutex_lock(&vmap_lock);
 	lazy_push(va, !(vm->flags & VM_NO_GUARD));
-	purge = lazy_pages > lazy_max;
+	purge = lazy_pages - stuck_pages > lazy_max;
 	pthread_mutex_unlock(&vmap_lock);
 	if (purge)
 		purge_lazy();
@@ -499,15 +536,20 @@ static void free_vm(struct vm_struct *vm)
 static void abandon_area(struct vmap_area *va, unsigned int allocated)
 {
 	struct vm_struct *vm = va->vm;
+	int err;
 
 	pthread_mutex_lock(&vmap_lock);
 	va_erase(&busy_tree, va);
 	busy_bytes -= va->va_end - va->va_start;
 	va->vm = NULL;
 	pthread_mutex_unlock(&vmap_lock);
-	os_unmap_to_reserved((void *)va->va_start, va->va_end - va->va_start);
+	err = os_unmap_to_reserved((void *)va->va_start, va->va_end - va->va_start);
 	pthread_mutex_lock(&vmap_lock);
-	va_release(&free_tree, va);
+	if (err) {
+		lazy_push(va, false); /* still mapped: a later purge retries */
+		stuck_pages += (va->va_end - va->va_start) >> PAGE_SHIFT;
+	} else
+		va_release(&free_tree, va);
 	pthread_mutex_unlock(&vmap_lock);
 	for (unsigned int i = 0; i < allocated; i++)
 		__free_pages(vm->pages[i], 0);
@@ -1029,7 +1071,7 @@ static int vmalloc_init(void)
 	memset(&busy_tree, 0, sizeof(busy_tree));
 	va_insert(&free_tree, all);
 	memset(lazy, 0, sizeof(lazy));
-	lazy_pages = purging_pages = busy_bytes = 0;
+	lazy_pages = purging_pages = busy_bytes = stuck_pages = 0;
 	/* The kernel's lazy_max_pages(), bounded by a quarter of a small 32-bit area. */
 	lazy_max = fls_uint(kmm_layout.nr_cpus) * LAZY_UNIT_PAGES;
 	if (lazy_max > area_pages / 4)

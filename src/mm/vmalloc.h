@@ -20,6 +20,7 @@ struct vmap_area {
 	unsigned int prio; /* treap priority: a parent's is >= its children's */
 	struct vm_struct *vm;
 	struct vmap_area *purge_next;
+	bool unmap_failed; /* purge_lazy(): the host refused to unmap it; it stays queued */
 };
 
 struct va_tree {

@@ -5,7 +5,6 @@
 #define __alias(symbol) __attribute__((__alias__(#symbol)))
 #define __aligned(x) __attribute__((__aligned__(x)))
 #define __aligned_largest __attribute__((__aligned__))
-#define __alloc_size__(x...) __attribute__((__alloc_size__(x)))
 #define __always_unused __attribute__((__unused__))
 #define __maybe_unused __attribute__((__unused__))
 #define __cold __attribute__((__cold__))

@@ -50,8 +50,8 @@
 #endif
 #define __compiletime_error(msg) __attribute__((__error__(msg)))
 #define __compiletime_warning(msg) __attribute__((__warning__(msg)))
-#define __alloc_size(x, ...) __alloc_size__(x, ##__VA_ARGS__) __malloc
-#define __realloc_size(x, ...) __alloc_size__(x, ##__VA_ARGS__)
+#define __alloc_size(x, ...) __attribute__((__alloc_size__(x, ##__VA_ARGS__))) __malloc
+#define __realloc_size(x, ...) __attribute__((__alloc_size__(x, ##__VA_ARGS__)))
 #define __diag_push()
 #define __diag_pop()
 #define __diag_ignore(compiler, version, option, comment)

@@ -3,6 +3,8 @@
 #define _KMM_COMPAT_LINUX_JIFFIES_H
 
 #include <linux/types.h>
+#include <linux/ktime.h>
+#include <linux/timex.h>
 #include <kmm/jiffies.h>
 
 #endif

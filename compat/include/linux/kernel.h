@@ -24,6 +24,8 @@
 #include <linux/printk.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
+#include <asm/div64.h>
+#include <kmm/bitops.h>
 #include <kmm/context.h>
 
 #undef ARRAY_SIZE

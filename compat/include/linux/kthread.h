@@ -1,18 +1,20 @@
-/* <linux/kthread.h> for driver code: kernel threads (kmm/kthread.h). */
+/*
+ * <linux/kthread.h> for driver code: kthread_run(), kthread_should_stop(), kthread_stop()
+ * over kmm's kernel threads (kmm/kthread.h). kthread_run() formats the name as the kernel's.
+ */
 #ifndef _KMM_COMPAT_LINUX_KTHREAD_H
 #define _KMM_COMPAT_LINUX_KTHREAD_H
 
+#include <stdio.h>
 #include <linux/err.h>
 #include <linux/sched.h>
 #include <kmm/kthread.h>
 
-/* Make a kernel thread and let it run at once; the task, or an ERR_PTR(). */
-#define kthread_run(threadfn, data, namefmt, ...)                                                 \
-	({                                                                                        \
-		struct task_struct *__k = kthread_create(threadfn, data, namefmt, ##__VA_ARGS__); \
-		if (!IS_ERR(__k))                                                                 \
-			wake_up_process(__k);                                                     \
-		__k;                                                                              \
+#define kthread_run(threadfn, data, namefmt, ...)                                         \
+	({                                                                                \
+		char __kthread_name[16];                                                  \
+		snprintf(__kthread_name, sizeof(__kthread_name), namefmt, ##__VA_ARGS__); \
+		kmm_kthread_run(threadfn, data, __kthread_name);                          \
 	})
 
 #endif

@@ -1,46 +1,55 @@
-/* <linux/ktime.h> for driver code: ktime_t arithmetic and conversions (kmm/ktime.h). */
+/*
+ * <linux/ktime.h> for driver code: ktime_t nanoseconds of the host's monotonic clock, which is
+ * what kmm's time is made of, and the kernel's conversions.
+ */
 #ifndef _KMM_COMPAT_LINUX_KTIME_H
 #define _KMM_COMPAT_LINUX_KTIME_H
 
-#include <linux/jiffies.h>
-#include <linux/time64.h>
+#include <time.h>
 #include <linux/types.h>
-#include <kmm/ktime.h>
 
-#define KTIME_MAX ((s64) ~((u64)1 << 63))
-#define KTIME_MIN (-KTIME_MAX - 1)
-#define KTIME_SEC_MAX (KTIME_MAX / NSEC_PER_SEC)
+typedef s64 ktime_t;
 
-static inline ktime_t ktime_set(const s64 secs, const unsigned long nsecs)
+#define NSEC_PER_USEC 1000L
+#define NSEC_PER_MSEC 1000000L
+#define NSEC_PER_SEC 1000000000L
+
+static inline ktime_t ktime_get(void)
 {
-	if (secs >= KTIME_SEC_MAX)
-		return KTIME_MAX;
-	return secs * NSEC_PER_SEC + (s64)nsecs;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ktime_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
-#define ktime_sub(lhs, rhs) ((lhs) - (rhs))
-#define ktime_add(lhs, rhs) ((lhs) + (rhs))
-#define ktime_add_ns(kt, nsval) ((kt) + (nsval))
-#define ktime_sub_ns(kt, nsval) ((kt) - (nsval))
-#define ktime_add_us(kt, usec) ktime_add_ns(kt, (usec)*NSEC_PER_USEC)
-#define ktime_add_ms(kt, msec) ktime_add_ns(kt, (msec)*NSEC_PER_MSEC)
-#define ktime_compare(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
-#define ktime_after(a, b) ((a) > (b))
-#define ktime_before(a, b) ((a) < (b))
-#define ktime_to_ns(kt) ((s64)(kt))
-#define ktime_to_us(kt) ((s64)(kt) / NSEC_PER_USEC)
-#define ktime_to_ms(kt) ((s64)(kt) / NSEC_PER_MSEC)
-#define ns_to_ktime(ns) ((ktime_t)(ns))
-#define us_to_ktime(us) ((ktime_t)(us)*NSEC_PER_USEC)
-#define ms_to_ktime(ms) ((ktime_t)(ms)*NSEC_PER_MSEC)
-#define ktime_us_delta(later, earlier) ktime_to_us(ktime_sub(later, earlier))
-#define ktime_ms_delta(later, earlier) ktime_to_ms(ktime_sub(later, earlier))
-#define ktime_get_ns() ktime_to_ns(ktime_get())
-#define ktime_get_real_ns() ktime_to_ns(ktime_get_real())
-#define ktime_get_boottime() ktime_get()
-#define ktime_get_boottime_ns() ktime_get_ns()
-#define ktime_get_mono_fast_ns() ktime_get_ns()
-#define ktime_get_raw() ktime_get()
-#define ktime_get_raw_ns() ktime_get_ns()
+static inline s64 ktime_to_ns(ktime_t kt)
+{
+	return kt;
+}
+
+static inline s64 ktime_to_us(ktime_t kt)
+{
+	return kt / NSEC_PER_USEC;
+}
+
+static inline s64 ktime_to_ms(ktime_t kt)
+{
+	return kt / NSEC_PER_MSEC;
+}
+
+static inline ktime_t ktime_sub(ktime_t a, ktime_t b)
+{
+	return a - b;
+}
+
+static inline s64 ktime_us_delta(ktime_t later, ktime_t earlier)
+{
+	return ktime_to_us(later - earlier);
+}
+
+static inline u64 ktime_get_ns(void)
+{
+	return (u64)ktime_get();
+}
 
 #endif

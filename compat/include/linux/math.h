@@ -44,15 +44,6 @@
 		(quot * (numer)) + ((rem * (numer)) / (denom)); \
 	})
 #define sector_div(a, b) do_div(a, b)
-#undef abs
-#define abs(x)                                                   \
-	__builtin_choose_expr(sizeof(x) == sizeof(long long), ({ \
-				      long long __x = (x);       \
-				      __x < 0 ? -__x : __x;      \
-			      }),                                \
-			      ({                                 \
-				      long __x = (x);            \
-				      __x < 0 ? -__x : __x;      \
-			      }))
+/* abs() is libc's (int, long through labs): a macro of that name would rewrite <stdlib.h>. */
 
 #endif

@@ -11,6 +11,7 @@
 #include <linux/list.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
 #include <linux/shrinker.h>

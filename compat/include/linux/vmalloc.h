@@ -6,4 +6,6 @@
 #include <linux/gfp.h>
 #include <kmm/vmalloc.h>
 
+#include <linux/thread_info.h> /* THREAD_SIZE, THREAD_ALIGN for vmalloc'd stacks */
+
 #endif
