@@ -1,4 +1,4 @@
-/* <linux/timekeeping.h> for driver code: the clocks (kmm/ktime.h) as <linux/ktime.h> names them. */
+/* <linux/timekeeping.h> for driver code: the clocks, as <linux/ktime.h> gives them. */
 #ifndef _KMM_COMPAT_LINUX_TIMEKEEPING_H
 #define _KMM_COMPAT_LINUX_TIMEKEEPING_H
 
