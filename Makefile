@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 
 .PHONY: all demo deps build build-debug build-asan build-tsan build-fuzz test test-release \
-	test-asan test-tsan test-kernel test-linux-sources test-kunit fuzz bench format-check install clean
+	test-asan test-tsan test-kernel test-linux-sources test-kunit test-package fuzz bench format-check install clean
 
 all: build
 
@@ -39,6 +39,11 @@ demo: deps build
 
 test-release: build
 	ctest --test-dir build --output-on-failure -j$(JOBS)
+
+# The installed package from outside the tree: pkg-config and find_package(kmm), shared and
+# static (tests/package/run, about 10 s).
+test-package: build
+	./tests/package/run build
 
 test-asan: build-asan
 	ctest --test-dir build-asan --output-on-failure -j$(JOBS)
@@ -75,7 +80,7 @@ test-kunit: build
 format-check:
 	./scripts/format-check.sh
 
-test: deps format-check test-release test-linux-sources test-kunit test-asan test-tsan test-kernel
+test: deps format-check test-release test-linux-sources test-kunit test-package test-asan test-tsan test-kernel
 	$(MAKE) fuzz FUZZ_SECONDS=15
 
 bench: build

@@ -3,7 +3,7 @@
 # Safe to run again: packages already present are skipped.
 set -e
 PKGS="build-essential cmake pkg-config libcmocka-dev clang clang-format-14 libclang-rt-14-dev valgrind \
-libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev liburcu-dev"
+libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev liburcu-dev chromium tmux"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -3,7 +3,9 @@
  * is a function that prints a heading, shows one idea with real calls, and returns 0 (or a
  * negative errno if the machine misbehaves, which fails the demo).
  */
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include <kmm/kmm.h>
 #include <kmm/context.h>
@@ -16,6 +18,7 @@
 #include <kmm/vmalloc.h>
 
 #include "commands.h"
+#include "json.h"
 
 /* vmalloc's scattered pages, a guard page catching an overflow, kmap and kmap_local. */
 static int step_vmalloc(void)
@@ -135,6 +138,32 @@ static int step_double_free(void)
 	return 0;
 }
 
+/* With --json the narration goes to /dev/null and only the summary is printed. */
+static int quiet_begin(void)
+{
+	int saved, null;
+
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	null = open("/dev/null", O_WRONLY);
+	if (saved < 0 || null < 0 || dup2(null, STDOUT_FILENO) < 0) {
+		if (saved >= 0)
+			close(saved);
+		if (null >= 0)
+			close(null);
+		return -1;
+	}
+	close(null);
+	return saved;
+}
+
+static void quiet_end(int saved)
+{
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+}
+
 int cmd_demo(const struct kmm_cli *cli)
 {
 	static const struct {
@@ -149,18 +178,45 @@ int cmd_demo(const struct kmm_cli *cli)
 		{ "vmalloc, a guard page, kmap", step_vmalloc },
 		{ "A NIC receiving by DMA into ZONE_DMA buffers", demo_step_ringdma },
 	};
-	int err;
+	enum { NR_STEPS = sizeof(steps) / sizeof(steps[0]) };
+	unsigned long reports[NR_STEPS] = { 0 };
+	int results[NR_STEPS] = { 0 };
+	size_t ran = 0;
+	int err = 0, saved = -1;
 
-	/* Reports go to stderr; keep the narration in step with them. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	err = cmd_info(cli);
-
-	for (size_t i = 0; !err && i < sizeof(steps) / sizeof(steps[0]); i++) {
-		heading((int)i + 1, steps[i].title);
-		fflush(stdout);
-		err = steps[i].run();
-		fflush(stderr);
+	if (cli->json) {
+		saved = quiet_begin();
+		if (saved < 0)
+			return -1;
+	} else {
+		/* Reports go to stderr; keep the narration in step with them. */
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		err = cmd_info(cli);
 	}
-	printf("\n%lu reports were made; every one was repaired or refused.\n", kmm_report_count());
+	for (; !err && ran < NR_STEPS; ran++) {
+		unsigned long before = kmm_report_count();
+
+		heading((int)ran + 1, steps[ran].title);
+		fflush(stdout);
+		err = results[ran] = steps[ran].run();
+		fflush(stderr);
+		reports[ran] = kmm_report_count() - before;
+	}
+	if (!cli->json) {
+		printf("\n%lu reports were made; every one was repaired or refused.\n",
+		       kmm_report_count());
+		return err;
+	}
+	quiet_end(saved);
+	json_begin(stdout, "demo");
+	printf("  \"ok\": %s,\n  \"reports\": %lu,\n  \"steps\": [", err ? "false" : "true",
+	       kmm_report_count());
+	for (size_t i = 0; i < ran; i++) {
+		printf("%s\n    { \"step\": %zu, \"title\": ", i ? "," : "", i + 1);
+		json_string(stdout, steps[i].title);
+		printf(", \"ok\": %s, \"reports\": %lu }", results[i] ? "false" : "true",
+		       reports[i]);
+	}
+	printf("\n  ]\n}\n");
 	return err;
 }

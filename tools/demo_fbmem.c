@@ -64,11 +64,18 @@ int demo_step_fbmem(void)
 	print_matching(kmm_proc_vmallocinfo, "fbmem", "\n/proc/vmallocinfo (the shadow):", false);
 	kmm_process_destroy(p);
 	shim_process = NULL;
-	if (!err)
-		err = fbmem_board_write_ppm(PICTURE);
-	if (!err)
-		printf("\n  the display's frame is in %s (checksum %08x)\n", PICTURE,
-		       fbmem_board_checksum());
+	/* A folder the demo may not write to costs the picture, not the tour. */
+	if (!err && fbmem_board_write_ppm(PICTURE)) {
+		printf("\n  (the display's frame, checksum %08x, could not be written to %s)\n",
+		       fbmem_board_checksum(), PICTURE);
+	} else if (!err) {
+		/* Say where, in full: the picture lands in whatever folder the demo ran in. */
+		char *where = realpath(PICTURE, NULL);
+
+		printf("\n  the display's frame is in %s (checksum %08x)\n",
+		       where ? where : PICTURE, fbmem_board_checksum());
+		free(where);
+	}
 	fbmem_board_exit();
 	return err;
 }

@@ -11,16 +11,18 @@
 #include <kmm/vmalloc.h>
 
 #include "commands.h"
+#include "json.h"
 
 static void print_json(FILE *out)
 {
 	const struct kmm_layout *l = &kmm_layout;
 	struct kmm_swiotlb_info tlb;
+	struct kmm_vmalloc_usage v;
+	struct kmm_highmem_usage h;
 
-	fprintf(out, "{\n  \"profile\": \"%s\",\n  \"at_real_address\": %s,\n", l->profile,
-		l->at_real_address ? "true" : "false");
-	fprintf(out, "  \"cpus\": %u,\n  \"page_offset\": \"0x%lx\",\n", l->nr_cpus,
-		l->page_offset);
+	json_begin(out, "info");
+	fprintf(out, "  \"at_real_address\": %s,\n", l->at_real_address ? "true" : "false");
+	fprintf(out, "  \"page_offset\": \"0x%lx\",\n", l->page_offset);
 	fprintf(out, "  \"phys_offset\": \"0x%llx\",\n", (unsigned long long)l->phys_offset);
 	fprintf(out, "  \"high_memory\": \"0x%lx\",\n", l->high_mem);
 	fprintf(out, "  \"vmalloc_start\": \"0x%lx\",\n  \"vmalloc_end\": \"0x%lx\",\n",
@@ -29,6 +31,8 @@ static void print_json(FILE *out)
 		l->last_pkmap);
 	fprintf(out, "  \"fixaddr_start\": \"0x%lx\",\n  \"fixaddr_top\": \"0x%lx\",\n",
 		l->fixaddr_start, l->fixaddr_top);
+	fprintf(out, "  \"modules_vaddr\": \"0x%lx\",\n  \"modules_end\": \"0x%lx\",\n",
+		l->modules_vaddr, l->modules_end);
 	fprintf(out, "  \"min_pfn\": %lu,\n  \"max_low_pfn\": %lu,\n  \"max_pfn\": %lu,\n",
 		l->min_pfn, l->low_pfn_end, l->pfn_end);
 	kmm_swiotlb_info(&tlb);
@@ -36,7 +40,25 @@ static void print_json(FILE *out)
 		tlb.active ? "true" : "false", tlb.force ? "true" : "false", tlb.nslabs);
 	fprintf(out, "\"start\": \"0x%llx\", \"end\": \"0x%llx\" },\n",
 		(unsigned long long)tlb.start, (unsigned long long)tlb.end);
-	fprintf(out, "  \"free_pages\": %lu\n}\n", nr_free_pages());
+	kmm_vmalloc_usage(&v);
+	kmm_highmem_usage(&h);
+	fprintf(out,
+		"  \"vmalloc_usage\": { \"areas\": %lu, \"busy_bytes\": %lu, \"pages\": %lu, "
+		"\"lazy_bytes\": %lu, \"largest_free\": %lu },\n",
+		v.areas, v.busy_bytes, v.vmalloc_pages, v.lazy_bytes, v.largest_free);
+	fprintf(out,
+		"  \"highmem_usage\": { \"pkmap_slots\": %u, \"pkmap_in_use\": %u, "
+		"\"pkmap_mapped\": %u, \"fixmap_kmap_slots\": %u, \"fixmap_kmap_in_use\": %u, "
+		"\"fixmap_named_set\": %u },\n",
+		h.pkmap_slots, h.pkmap_in_use, h.pkmap_mapped, h.fixmap_kmap_slots,
+		h.fixmap_kmap_in_use, h.fixmap_named_set);
+	fprintf(out, "  \"free_pages\": %lu,\n  \"zones\": ", nr_free_pages());
+	json_zones(out);
+	fprintf(out, ",\n  \"buddyinfo\": ");
+	json_buddyinfo(out);
+	fprintf(out, ",\n  \"meminfo\": ");
+	json_meminfo(out);
+	fprintf(out, "\n}\n");
 }
 
 /* What the vmalloc area, pkmap and the fixmap hold right now. */

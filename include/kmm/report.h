@@ -3,7 +3,8 @@
  *
  * Every misuse kmm detects is reported through one function, in the kernel's wording, with a
  * stack trace. By default the text goes to stderr and execution continues (the damage is
- * repaired or the operation refused); the "report=abort" option aborts instead.
+ * repaired or the operation refused); the report_abort option (KMM_OPTIONS="report_abort=1")
+ * aborts instead.
  */
 #ifndef KMM_REPORT_H
 #define KMM_REPORT_H

@@ -292,21 +292,22 @@ static inline void *krealloc_array(void *p, size_t new_n, size_t new_size, gfp_t
  * @size: object size
  * @align: alignment
  * @flags: SLAB_* flags
- * @useroffset: start of the user-copyable region (kmm does not police it yet)
- * @usersize: its length
+ * @useroffset: start of the user-copyable region
+ * @usersize: its length; 0: none (a cache from kmem_cache_create() has none)
+ *
+ * With hardened usercopy (on by default, as in Debian), copy_to_user() and copy_from_user()
+ * of a size the compiler does not know must stay inside [@useroffset, @useroffset +
+ * @usersize) of one object; anything else is refused with the kernel's report. A region that
+ * does not fit the object is a WARNING and becomes none.
  * @ctor: constructor, or NULL
  *
  * Context: process context; may sleep.
  * Return: the cache, or NULL.
  */
-static inline struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int size,
-							    unsigned int align, slab_flags_t flags,
-							    unsigned int useroffset,
-							    unsigned int usersize,
-							    void (*ctor)(void *))
-{
-	return kmem_cache_create(name, size, align, flags, ctor);
-}
+struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int size,
+					      unsigned int align, slab_flags_t flags,
+					      unsigned int useroffset, unsigned int usersize,
+					      void (*ctor)(void *));
 
 /**
  * kmalloc_size_roundup - the size kmalloc() would really give for @size

@@ -7,9 +7,12 @@
  * (fault handlers run). A bad address never crashes: the copy stops at the first page it
  * cannot reach and says how many bytes it did not copy.
  *
- * With hardened usercopy (always on), a copy that would cross the end of a slab object is
- * refused and reported in the kernel's words ("usercopy: Kernel memory exposure attempt
- * detected from SLUB object 'kmalloc-64' (offset 0, size 80)!").
+ * With hardened usercopy (the hardened_usercopy option, on by default as in Debian), a copy
+ * that would cross the end of a slab object, or (when its size is not known at build time)
+ * leave the object's usercopy region (kmem_cache_create_usercopy(); all of a kmalloc object,
+ * none of a kmem_cache_create() one), is refused and reported in the kernel's words
+ * ("usercopy: Kernel memory exposure attempt detected from SLUB object 'kmalloc-64' (offset
+ * 0, size 80)!").
  */
 #ifndef KMM_UACCESS_H
 #define KMM_UACCESS_H
@@ -49,6 +52,38 @@ unsigned long __must_check copy_to_user(void *to, const void *from, unsigned lon
  * Return: bytes not copied.
  */
 unsigned long __must_check copy_from_user(void *to, const void *from, unsigned long n);
+
+/**
+ * __copy_to_user_fixed - copy_to_user() of a size known at build time
+ * @to: user destination
+ * @from: kernel source
+ * @n: bytes
+ *
+ * Hardened usercopy checks only that the copy stays inside its heap object, not that it
+ * stays inside the object's usercopy region: the kernel leaves fixed-size copies to the
+ * compiler. Called by the copy_to_user() macro; drivers need not name it.
+ * Context: process context, may sleep.
+ * Return: bytes not copied.
+ */
+unsigned long __must_check __copy_to_user_fixed(void *to, const void *from, unsigned long n);
+
+/**
+ * __copy_from_user_fixed - copy_from_user() of a size known at build time
+ * @to: kernel destination
+ * @from: user source
+ * @n: bytes
+ *
+ * As __copy_to_user_fixed(), the other way.
+ * Context: process context, may sleep.
+ * Return: bytes not copied.
+ */
+unsigned long __must_check __copy_from_user_fixed(void *to, const void *from, unsigned long n);
+
+#define copy_to_user(to, from, n) \
+	(__builtin_constant_p(n) ? __copy_to_user_fixed(to, from, n) : (copy_to_user)(to, from, n))
+#define copy_from_user(to, from, n)                                      \
+	(__builtin_constant_p(n) ? __copy_from_user_fixed(to, from, n) : \
+				   (copy_from_user)(to, from, n))
 
 /**
  * clear_user - zero user memory

@@ -53,6 +53,9 @@ struct profile {
 
 KMM_HIDDEN const struct profile *profile_find(const char *name);
 
+/* The @i-th profile, in the table's order; NULL past the last. */
+KMM_HIDDEN const struct profile *profile_at(unsigned int i);
+
 /* Fill @layout for @profile with @ram bytes and @cpus CPUs, in the profile's own addresses. */
 KMM_HIDDEN int layout_compute(const struct profile *profile, unsigned long long ram,
 			      unsigned int cpus, struct kmm_layout *layout);

@@ -107,3 +107,8 @@ const struct profile *profile_find(const char *name)
 			return &profiles[i];
 	return NULL;
 }
+
+const struct profile *profile_at(unsigned int i)
+{
+	return i < sizeof(profiles) / sizeof(profiles[0]) ? &profiles[i] : NULL;
+}

@@ -223,23 +223,28 @@ void kmm_proc_vmstat(FILE *out)
 	stats_print(out, true);
 }
 
+static const struct {
+	const char *name;
+	void (*show)(FILE *out);
+} proc_files[] = {
+	{ "buddyinfo", kmm_proc_buddyinfo },	 { "meminfo", kmm_proc_meminfo },
+	{ "zoneinfo", kmm_proc_zoneinfo },	 { "iomem", kmm_proc_iomem },
+	{ "vmstat", kmm_proc_vmstat },		 { "slabinfo", kmm_proc_slabinfo },
+	{ "vmallocinfo", kmm_proc_vmallocinfo }, { "modules", kmm_proc_modules },
+};
+
 int kmm_proc_show(const char *name, FILE *out)
 {
-	static const struct {
-		const char *name;
-		void (*show)(FILE *out);
-	} files[] = {
-		{ "buddyinfo", kmm_proc_buddyinfo },	 { "meminfo", kmm_proc_meminfo },
-		{ "zoneinfo", kmm_proc_zoneinfo },	 { "iomem", kmm_proc_iomem },
-		{ "vmstat", kmm_proc_vmstat },		 { "slabinfo", kmm_proc_slabinfo },
-		{ "vmallocinfo", kmm_proc_vmallocinfo }, { "modules", kmm_proc_modules },
-	};
-
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		if (strcmp(files[i].name, name) == 0) {
-			files[i].show(out);
+	for (size_t i = 0; i < sizeof(proc_files) / sizeof(proc_files[0]); i++) {
+		if (strcmp(proc_files[i].name, name) == 0) {
+			proc_files[i].show(out);
 			return 0;
 		}
 	}
 	return -ENOENT;
+}
+
+const char *kmm_proc_name(unsigned int index)
+{
+	return index < sizeof(proc_files) / sizeof(proc_files[0]) ? proc_files[index].name : NULL;
 }

@@ -123,6 +123,34 @@ void fault_oops(const struct os_fault *fault, const char *what)
 	abort();
 }
 
+void fault_report_bad_pointer(unsigned long addr, bool write, const char *rip, const char *what)
+{
+	unsigned long n = __atomic_add_fetch(&oops_count, 1, __ATOMIC_RELAXED);
+	long top = (long)addr >> 47;
+
+	/* x86-64 (4-level paging) faults on addresses whose top 17 bits disagree before
+	 * looking at the page tables, and says so. */
+	if (machine_addr_width() == 16 && top != 0 && top != -1) {
+		report_start("page_fault",
+			     "general protection fault, probably for non-canonical address "
+			     "0x%lx: 0000 [#%lu] PREEMPT SMP NOPTI",
+			     addr, n);
+	} else {
+		report_start("page_fault", "BUG: unable to handle page fault for address: %0*lx",
+			     machine_addr_width(), addr);
+		report_add("#PF: supervisor %s access in kernel mode", write ? "write" : "read");
+		report_add("#PF: error_code(0x%04x) - not-present page", write ? 2 : 0);
+		report_add("Oops: %04x [#%lu] PREEMPT SMP", write ? 2 : 0, n);
+	}
+	report_add_task();
+	report_add("RIP: 0010:%s", rip);
+	if (what)
+		report_add("kmm: %s", what);
+	report_add_stack();
+	report_add("---[ end trace 0000000000000000 ]---");
+	report_finish();
+}
+
 /* The catch-all for the kernel window: nothing is mapped here that should be touched. */
 static enum fault_action window_fault(const struct os_fault *fault, void *arg)
 {

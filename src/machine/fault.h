@@ -33,6 +33,12 @@ KMM_HIDDEN void fault_unregister(int handle);
 KMM_HIDDEN void fault_oops(const struct os_fault *fault, const char *what)
 	__attribute__((noreturn));
 
+/* Report @addr, a bad pointer kmm found before an access through it would fault, as the Oops
+ * that access would have made (a general protection fault for a non-canonical address), naming
+ * @rip as the faulting function, with @what (kmm's note); then return: the caller recovers. */
+KMM_HIDDEN void fault_report_bad_pointer(unsigned long addr, bool write, const char *rip,
+					 const char *what);
+
 /* Write "symbol+0xoff/0xlen" for a code address (the kernel's %pS), or its hex value. */
 KMM_HIDDEN const char *fault_symbol(const void *addr, char *buf, size_t len);
 

@@ -21,68 +21,15 @@
 #include "machine/machine.h"
 #include "machine/options.h"
 #include "machine/report.h"
+#include "machine/settings.h"
 #include "machine/stats.h"
 
-#define DEFAULT_PROFILE "x86_32"
-#define DEFAULT_MEM (1ULL << 30)
-#define DEFAULT_CPUS 2
-#define MAX_CPUS 32
-#define MEM_GRANULE (4ULL << 20)
 #define MAX_INITCALLS 64
 /* A moved window keeps MAX_PAGE_ORDER blocks naturally aligned in virtual addresses too. */
 #define WINDOW_ALIGN (PAGE_SIZE << MAX_PAGE_ORDER)
 
 struct kmm_layout kmm_layout;
 struct kmm_machine kmm_machine;
-
-struct boot_settings {
-	const struct profile *profile;
-	unsigned long long mem;
-	unsigned int cpus;
-	const char *options;
-};
-
-static const char *pick(const char *from_code, const char *env)
-{
-	const char *v = from_code ? from_code : getenv(env);
-
-	return v && *v ? v : NULL;
-}
-
-static int read_settings(const struct kmm_config *cfg, struct boot_settings *s)
-{
-	struct kmm_config none = { 0 };
-	const char *profile, *mem, *cpus;
-
-	if (!cfg)
-		cfg = &none;
-	profile = pick(cfg->profile, "KMM_PROFILE");
-	s->profile = profile_find(profile ? profile : DEFAULT_PROFILE);
-	if (!s->profile)
-		return -EINVAL;
-
-	s->mem = cfg->mem_bytes;
-	mem = getenv("KMM_MEM");
-	if (!s->mem && mem && *mem && kmm_parse_size(mem, &s->mem))
-		return -EINVAL;
-	if (!s->mem)
-		s->mem = DEFAULT_MEM;
-	s->mem &= ~(MEM_GRANULE - 1);
-	if (s->mem < 2 * MEM_GRANULE || s->mem > s->profile->max_mem)
-		return -EINVAL;
-
-	s->cpus = cfg->cpus;
-	cpus = getenv("KMM_CPUS");
-	if (!s->cpus && cpus && *cpus)
-		s->cpus = (unsigned int)strtoul(cpus, NULL, 10);
-	if (!s->cpus)
-		s->cpus = DEFAULT_CPUS;
-	if (s->cpus > MAX_CPUS)
-		return -EINVAL;
-
-	s->options = pick(cfg->options, "KMM_OPTIONS");
-	return 0;
-}
 
 /* Reserve the kernel window, at the profile's real place if it is free, and shift the layout. */
 static int reserve_window(const struct profile *p)
@@ -224,7 +171,10 @@ static int initcalls_run(void)
 		int err = c->init ? c->init() : 0;
 
 		if (err) {
-			fprintf(stderr, "kmm: boot step %s failed: %s\n", c->name, strerror(-err));
+			/* A step refusing a setting has said why (settings_reject). */
+			if (!settings_rejected())
+				fprintf(stderr, "kmm: boot step %s failed: %s\n", c->name,
+					strerror(-err));
 			exitcalls_run(INITCALL_CORE);
 			return err;
 		}
@@ -234,22 +184,29 @@ static int initcalls_run(void)
 
 int kmm_boot(const struct kmm_config *config)
 {
+	struct kmm_setting_error why;
 	struct boot_settings s;
 	int err;
 
 	if (kmm_machine.booted)
 		return -EBUSY;
-	err = read_settings(config, &s);
-	if (!err)
-		err = options_load(s.options);
-	if (err)
+	settings_begin();
+	err = settings_read(config, &s, &why);
+	if (err) {
+		settings_explain(&why);
 		return err;
+	}
+	options_load(s.options_from, s.options);
 	report_init();
 	context_reset();
 
 	err = layout_compute(s.profile, s.mem, s.cpus, &kmm_layout);
-	if (err)
+	if (err) {
+		/* No setting in the documented ranges gets here; say so if one ever does. */
+		fprintf(stderr, "kmm: the %s layout cannot hold %llu MiB of RAM and %u CPUs\n",
+			s.profile->name, s.mem >> 20, s.cpus);
 		return err;
+	}
 	kmm_machine.ram_fd = -1;
 	kmm_machine.ram_bytes = s.mem;
 	kmm_machine.dma_limit = s.profile->dma_limit;

@@ -7,6 +7,7 @@
 #ifndef KMM_INTERNAL_OPTIONS_H
 #define KMM_INTERNAL_OPTIONS_H
 
+#include <kmm/kmm.h>
 #include "machine/os.h"
 
 struct kmm_opts {
@@ -19,11 +20,14 @@ struct kmm_opts {
 	long vmalloc_debug; /* unmap vfree'd areas and kunmap'd slots at once */
 	long slab_hardened; /* obfuscate slab free pointers (SLAB_FREELIST_HARDENED) */
 	long slab_random; /* randomize the free order of new slabs (SLAB_FREELIST_RANDOM) */
+	long debug_pagealloc; /* take free pages out of the linear map (the boot option) */
+	long hardened_usercopy; /* check user copies against slab objects and their whitelists */
 	long dma_debug; /* track every DMA mapping and report misuse (CONFIG_DMA_API_DEBUG) */
 	long swiotlb; /* enum kmm_swiotlb_mode: whether boot sets up the bounce pool */
 	long swiotlb_slots; /* bounce slots of IO_TLB_SIZE bytes in the swiotlb pool */
 	long swiotlb_force; /* bounce every streaming mapping (swiotlb=force) */
 	long preempt_rcu; /* CONFIG_PREEMPT_RCU: rcu_read_lock() leaves preemption on */
+	long proc_socket; /* serve the /proc views to other processes (fs/proc_socket.c) */
 };
 
 /* Values of the swiotlb option. */
@@ -36,7 +40,13 @@ enum kmm_swiotlb_mode {
 
 extern KMM_HIDDEN struct kmm_opts kmm_opts;
 
-/* Reset every option to its default, then apply @text ("name=value,..."); -EINVAL on error. */
-KMM_HIDDEN int options_load(const char *text);
+/*
+ * Check @text ("name=value,...", from @setting: "KMM_OPTIONS" or "options") without applying
+ * it. Return: 0, or -EINVAL with @why naming the wrong item and what it allows.
+ */
+KMM_HIDDEN int options_check(const char *setting, const char *text, struct kmm_setting_error *why);
+
+/* Reset every option to its default, then apply @text; -EINVAL on error (check it first). */
+KMM_HIDDEN int options_load(const char *setting, const char *text);
 
 #endif /* KMM_INTERNAL_OPTIONS_H */

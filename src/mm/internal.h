@@ -113,6 +113,14 @@ KMM_HIDDEN void page_alloc_wake_waiters(void);
 /* Format GFP flags the way the kernel's %pGg does, e.g. "GFP_KERNEL|__GFP_ZERO". */
 KMM_HIDDEN const char *gfp_format(gfp_t gfp, char *buf, size_t len);
 
+/* ---- debug_pagealloc.c ---- */
+
+/* The debug_pagealloc option, as read at boot; set before any page is freed after boot. */
+extern KMM_HIDDEN bool debug_pagealloc_on;
+
+/* Put the block @page of 2^@order pages into the linear map, or take it out. */
+KMM_HIDDEN void debug_pagealloc_set(struct page *page, unsigned int order, bool present);
+
 #endif /* KMM_INTERNAL_ZONE_H */
 
 /* ---- shared between page_alloc.c, pcp.c and reclaim.c ---- */

@@ -153,8 +153,25 @@ void kfree_sensitive(const void *objp)
 	kfree(objp);
 }
 
+/*
+ * What the caller of kmalloc asked for, when slab_debug remembers it (the bytes after it are
+ * the kmalloc red zone, not the caller's), else all that ksize() grants.
+ */
+static size_t kmalloc_used(const void *p)
+{
+	struct page *page;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return 0;
+	page = virt_to_head_page(p);
+	if (PageSlab(page) && unlikely(page->slab_cache->debug))
+		return slab_debug_get_orig_size(page->slab_cache, (void *)p);
+	return ksize(p);
+}
+
 void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 {
+	size_t used = kmalloc_used(p);
 	size_t ks = ksize(p);
 	void *ret;
 
@@ -165,6 +182,9 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	if (ks && new_size <= ks) {
 		struct page *page = virt_to_head_page(p);
 
+		/* Growing into the red zone: its 0xcc bytes are not the zeroes asked for. */
+		if ((gfp & __GFP_ZERO) && new_size > used)
+			memset((char *)p + used, 0, new_size - used);
 		if (PageSlab(page))
 			slab_debug_set_orig_size(page->slab_cache, (void *)p, new_size);
 		return (void *)p;
@@ -175,7 +195,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	if (ks)
 		memcpy(ret, p, ks);
 	if (gfp & __GFP_ZERO)
-		memset((char *)ret + ks, 0, new_size - ks);
+		memset((char *)ret + used, 0, new_size - used);
 	kfree(p);
 	return ret;
 }
@@ -232,9 +252,10 @@ void kmalloc_init(void)
 			char name[32];
 
 			snprintf(name, sizeof(name), "%s%s", type_prefix[t], class_name[c]);
-			kmalloc_caches[t][c] =
-				kmem_cache_create(name, class_size[c], 0,
-						  SLAB_KMALLOC | type_flags[t] | SLAB_PANIC, NULL);
+			/* A kmalloc object is all user-copyable, as the kernel's are. */
+			kmalloc_caches[t][c] = kmem_cache_create_usercopy(
+				name, class_size[c], 0, SLAB_KMALLOC | type_flags[t] | SLAB_PANIC,
+				0, class_size[c], NULL);
 		}
 	}
 }

@@ -467,6 +467,8 @@ static const enum kmm_stat pgalloc_stat[MAX_NR_ZONES] = {
 static inline __attribute__((always_inline)) void
 prep_new_page(struct page *page, unsigned int order, gfp_t gfp, void *site, struct kmm_thread *t)
 {
+	if (unlikely(debug_pagealloc_on))
+		debug_pagealloc_set(page, order, true);
 	stats_add(&t->stats, pgalloc_stat[page_zonenum(page)], 1UL << order);
 	page_flags_change(page, (1UL << PG_buddy) | (1UL << PG_pcp), 0);
 	page->private = 0;
@@ -662,6 +664,8 @@ static void free_the_block(struct page *page, unsigned int order)
 	clear_compound(page, order);
 	page->mapping = NULL;
 	page->index = 0;
+	if (unlikely(debug_pagealloc_on))
+		debug_pagealloc_set(page, order, false);
 	if (order <= PCP_MAX_ORDER && !__atomic_load_n(&alloc_waiters, __ATOMIC_SEQ_CST)) {
 		pcp_free(t, z, page, order);
 		return;

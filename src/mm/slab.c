@@ -324,6 +324,22 @@ static unsigned int cache_align(slab_flags_t flags, unsigned int align, unsigned
 	return align < ARCH_KMALLOC_MINALIGN ? ARCH_KMALLOC_MINALIGN : align;
 }
 
+/* The constants of slab_slot_start(): an odd number's inverse mod 2^64 by Newton's method
+ * (each step doubles the correct low bits; an odd x is its own inverse to 3 bits). */
+static void set_slot_arithmetic(struct kmem_cache *s)
+{
+	unsigned long odd = s->size, inv;
+
+	s->slot_shift = (unsigned int)__builtin_ctzl(odd);
+	odd >>= s->slot_shift;
+	inv = odd;
+	for (int i = 0; i < 5; i++)
+		inv *= 2 - odd * inv;
+	s->slot_inv = inv;
+	s->slab_hi = ~((PAGE_SIZE << s->order) - 1);
+	s->slot_mask = (s->size & (s->size - 1)) || s->red_left_pad ? ~0UL : s->size - 1UL;
+}
+
 /* Lay out one slot: [left red zone][object][right red zone][free ptr][tracks][orig size]. */
 static void calculate_sizes(struct kmem_cache *s)
 {
@@ -355,6 +371,7 @@ static void calculate_sizes(struct kmem_cache *s)
 	s->objects = order_objects(s->order, s->size);
 	if (s->objects > MAX_OBJS_PER_PAGE)
 		s->objects = MAX_OBJS_PER_PAGE;
+	set_slot_arithmetic(s);
 }
 
 static int make_random_seq(struct kmem_cache *s)
@@ -413,8 +430,32 @@ static void create_failed(const char *name, slab_flags_t flags, int err, const c
 	}
 }
 
+/* The kernel's WARN_ON in kmem_cache_create_usercopy: the region is dropped. */
+static void bad_usercopy_region(const char *name, unsigned int size, unsigned int useroffset,
+				unsigned int usersize)
+{
+	report_start("slab_usercopy_region", "------------[ cut here ]------------");
+	report_add("WARNING: CPU: %u PID: %d at mm/slab_common.c kmem_cache_create_usercopy",
+		   smp_processor_id(), kmm_current_pid());
+	report_add("kmm: cache %s: usercopy region (offset %u, size %u) does not fit its %u-byte "
+		   "objects; no user copy may touch them",
+		   name, useroffset, usersize, size);
+	report_add_task();
+	report_add_stack();
+	report_add("---[ end trace 0000000000000000 ]---");
+	report_finish();
+}
+
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
 				     slab_flags_t flags, void (*ctor)(void *))
+{
+	return kmem_cache_create_usercopy(name, size, align, flags, 0, 0, ctor);
+}
+
+struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int size,
+					      unsigned int align, slab_flags_t flags,
+					      unsigned int useroffset, unsigned int usersize,
+					      void (*ctor)(void *))
 {
 	struct kmem_cache *s;
 
@@ -430,6 +471,12 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 	}
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->object_size = size;
+	if ((!usersize && useroffset) || size < usersize || size - usersize < useroffset) {
+		bad_usercopy_region(name, size, useroffset, usersize);
+		useroffset = usersize = 0;
+	}
+	s->useroffset = useroffset;
+	s->usersize = usersize;
 	s->ctor = ctor;
 	s->flags = slab_debug_flags_for(s->name, flags);
 	s->debug = s->flags & SLAB_DEBUG_FLAGS;
@@ -725,10 +772,14 @@ unsigned long slab_unreclaimable_pages(void)
 
 static int slab_init(void)
 {
+	int err;
+
 	slab_lin_start = PAGE_OFFSET;
 	slab_lin_size = kmm_layout.high_mem - PAGE_OFFSET;
 	slab_mem_map = mem_map;
-	slab_debug_init();
+	err = slab_debug_init();
+	if (err)
+		return err;
 	slab_shrinker = (struct shrinker){ .count_objects = slab_count,
 					   .scan_objects = slab_scan,
 					   .seeks = DEFAULT_SEEKS };

@@ -56,17 +56,24 @@
 /*
  * Objects the owner freed into node slabs wait in stash (still counted in use by their
  * slabs, but not in slabinfo's active_objs) until an allocation takes them back or the full
- * stash is given back in a batch. stash[-1] is always NULL, so the free path can compare an
- * object with the last one stashed without asking whether there is one.
+ * stash is given back in a batch. stash[-1] and stash[-2] are always NULL, so the free path
+ * can compare an object with the last two stashed (a double free with one other free
+ * between) without asking whether there are two.
  *
  * nr_stash is written by the owner alone and read by /proc/slabinfo, hence atomic; the
  * stash itself is the owner's (or, when the owner cannot be running, the flusher's).
  */
 struct slab_cpu {
 	void *freelist; /* owner: free objects of slab */
+	/* owner: the head freelist had before the last free pushed onto it. Freeing it again
+	 * may be the a, b, a double free: the slow path looks whether it is still second on
+	 * freelist (allocations leave it stale rather than spend a store on it). */
+	void *recent;
+	/* owner: the address of slab, or ~0 (far from every slab, and from NULL) without one */
+	unsigned long slab_addr;
 	struct page *slab; /* owner: the slab it allocates from, or NULL */
 	void *remote; /* atomic: objects freed by other threads, a stack */
-	void **stash; /* owner: stash_cap slots after a NULL one */
+	void **stash; /* owner: stash_cap slots after two NULL ones */
 	unsigned int nr_stash; /* atomic (relaxed), written by the owner: 0 .. stash_cap */
 	unsigned int stash_cap;
 	unsigned long flush_seen; /* owner: the cache's flush_req last honoured */
@@ -74,7 +81,7 @@ struct slab_cpu {
 			      * abandoned (odd: no thread's, not even a NULL kmm_thread_self) */
 	bool abandoned; /* s->lock: its thread has exited */
 	struct list_head list; /* s->cpus, under s->lock */
-	void *stash_first[SLAB_STASH + 1]; /* the first stash, NULL-led */
+	void *stash_first[SLAB_STASH + 2]; /* the first stash, led by two NULLs */
 };
 
 #define SLAB_CPU_NO_OWNER 1UL
@@ -102,6 +109,17 @@ struct kmem_cache {
 	unsigned int offset; /* free pointer, from the object's start */
 	unsigned long fp_key; /* free pointer obfuscation, 0 when off */
 	unsigned long fp_mask; /* ~0 when obfuscating: the slot's address is mixed in too */
+	/* Slot arithmetic without a division, for the hardening checks of the fast paths:
+	 * slab_hi clears a slab's offset bits (slabs are naturally aligned blocks), and
+	 * ror(off * slot_inv, slot_shift) is off / size when size divides off, else a number
+	 * far above objects (size = odd << slot_shift, slot_inv = the odd part's inverse
+	 * mod 2^64). */
+	unsigned long slab_hi;
+	unsigned long slot_inv;
+	unsigned int slot_shift;
+	/* Bits no slot start has set: size - 1 for a power-of-two size; else all (every free
+	 * takes the full check). */
+	unsigned long slot_mask;
 	/* atomic, bumped by shrink: holders give their slab and stash back. Here, beside what
 	 * the fast path reads anyway, not by the node's busy lock: allocation from a stash reads
 	 * it, and shrinks are rare. */
@@ -112,6 +130,8 @@ struct kmem_cache {
 	unsigned int track_offset; /* two slab_tracks (U), from the object's start */
 	unsigned int orig_size_offset; /* requested kmalloc size (U on a kmalloc cache) */
 	unsigned int align;
+	unsigned int useroffset; /* hardened usercopy's whitelist: [useroffset, +usersize) */
+	unsigned int usersize;
 	unsigned int order;
 	unsigned int objects; /* per slab */
 	unsigned int stash_max; /* the most slots a thread's stash grows to */
@@ -185,6 +205,26 @@ static inline bool slab_valid_pointer(const struct kmem_cache *s, const struct p
 	       off % s->size == 0;
 }
 
+/*
+ * Is @obj the start of a slot of the slab it lies in? For the fast paths, which only see
+ * caches without a left red zone (debug caches take the slow path).
+ */
+static inline bool slab_slot_start(const struct kmem_cache *s, const void *obj)
+{
+	unsigned long q = ((unsigned long)obj & ~s->slab_hi) * s->slot_inv;
+
+	q = (q >> s->slot_shift) | (q << ((64 - s->slot_shift) & 63));
+	return q < s->objects;
+}
+
+/* Make @page the slab @c allocates from, or none. */
+static inline void slab_cpu_set_slab(struct slab_cpu *c, struct page *page)
+{
+	c->slab = page;
+	c->slab_addr = page ? (unsigned long)slab_address(page) : ~0UL;
+	c->recent = NULL;
+}
+
 /* Free object @obj into node slab @page; caller holds s->lock. Returns a slab to discard. */
 KMM_HIDDEN struct page *slab_node_free(struct kmem_cache *s, struct page *page, void *obj);
 
@@ -255,6 +295,16 @@ static inline struct page *slab_head_page(const void *obj)
 /* Report an invalid pointer passed to a free function (slab_debug.c). */
 KMM_HIDDEN void slab_report_invalid_free(const char *fn, const void *obj, const char *why);
 
+/* Report a pointer into slab @page of @s that is not the start of an object, passed to a free
+ * function: refused in every mode (slab_debug.c). */
+KMM_HIDDEN void slab_report_invalid_object(struct kmem_cache *s, struct page *page,
+					   const void *obj);
+
+/* Report the free pointer @next, found in a free list of slab @page, leading out of it, as
+ * the Oops following it would have been (slab_debug.c). */
+KMM_HIDDEN void slab_report_bad_link(struct kmem_cache *s, const struct page *page,
+				     const void *next);
+
 /* The head page of @obj's block, or NULL (after a report) if @obj is not in the linear map. */
 static inline struct page *slab_of(const void *obj, const char *fn)
 {
@@ -263,6 +313,17 @@ static inline struct page *slab_of(const void *obj, const char *fn)
 		return NULL;
 	}
 	return slab_head_page(obj);
+}
+
+/* Is @obj the start of an object slot of a slab of @s (checked without touching @obj)? */
+static inline bool slab_is_object_of(const struct kmem_cache *s, const void *obj)
+{
+	struct page *page;
+
+	if ((unsigned long)obj - slab_lin_start >= slab_lin_size)
+		return false;
+	page = slab_head_page(obj);
+	return PageSlab(page) && page->slab_cache == s && slab_valid_pointer(s, page, obj);
 }
 
 KMM_HIDDEN void kmalloc_init(void);
@@ -279,7 +340,16 @@ KMM_HIDDEN unsigned long slab_unreclaimable_pages(void);
 
 /* Everything the fast paths cannot do themselves: refills, other threads' slabs, debug. */
 KMM_HIDDEN void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller);
+
 KMM_HIDDEN void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *caller);
+
+/* The head of the thread's list is not an object of its slab: report it, isolate the rest
+ * of the list, and allocate the slow way. */
+KMM_HIDDEN void *slab_alloc_bad_head(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller);
+
+/* A free the slot mask could not clear: the full slot check, then the fast path. */
+KMM_HIDDEN void slab_free_unaligned(struct kmem_cache *s, struct page *page, void *obj,
+				    void *caller);
 
 /* The calling thread's slab_cpu for @s, or NULL if it has none (yet). */
 static inline struct slab_cpu *slab_cpu_lookup(const struct kmem_cache *s,
@@ -323,10 +393,15 @@ static inline __attribute__((always_inline)) void *slab_alloc(struct kmem_cache 
 	if (__builtin_expect(!c || slab_alloc_needs_care(t, gfp), 0))
 		return slab_alloc_slow(s, gfp, size, caller);
 	obj = c->freelist;
-	if (__builtin_expect(obj != NULL, 1)) {
+	/* In the held slab, or else NULL or a clobbered link: the hardened check doubles as
+	 * the end-of-list test, so nothing is ever loaded through a link that leaves the slab. */
+	if (__builtin_expect(!(((unsigned long)obj ^ c->slab_addr) & s->slab_hi), 1)) {
 		c->freelist = get_freepointer(s, obj);
 	} else {
 		unsigned int n = __atomic_load_n(&c->nr_stash, __ATOMIC_RELAXED);
+
+		if (__builtin_expect(obj != NULL, 0))
+			return slab_alloc_bad_head(s, gfp, size, caller);
 
 		/* A shrink asked for the stash back: the slow path gives it. */
 		if (__builtin_expect(
@@ -347,14 +422,16 @@ static inline __attribute__((always_inline)) void *slab_alloc(struct kmem_cache 
  * Freeing the object at the head of either again is a double free, left to the slow path to
  * report.
  */
-static inline __attribute__((always_inline)) void slab_free(struct kmem_cache *s, struct page *page,
-							    void *obj, void *caller)
+static inline __attribute__((always_inline)) void
+__slab_free(struct kmem_cache *s, struct page *page, void *obj, void *caller)
 {
 	struct slab_cpu *c = slab_cpu_lookup(s, kmm_thread_self);
 	unsigned long h = __atomic_load_n(&page->private, __ATOMIC_RELAXED);
 
 	if (__builtin_expect(c != NULL, 1)) {
-		if (__builtin_expect(h == (unsigned long)c && obj != c->freelist, 1)) {
+		if (__builtin_expect(
+			    h == (unsigned long)c && obj != c->freelist && obj != c->recent, 1)) {
+			c->recent = c->freelist;
 			set_freepointer(s, obj, c->freelist);
 			c->freelist = obj;
 			return;
@@ -363,7 +440,8 @@ static inline __attribute__((always_inline)) void slab_free(struct kmem_cache *s
 			unsigned int n = __atomic_load_n(&c->nr_stash, __ATOMIC_RELAXED);
 			void **top = c->stash + n;
 
-			if (__builtin_expect(n < c->stash_cap && top[-1] != obj, 1)) {
+			if (__builtin_expect(n < c->stash_cap && top[-1] != obj && top[-2] != obj,
+					     1)) {
 				*top = obj;
 				__atomic_store_n(&c->nr_stash, n + 1, __ATOMIC_RELAXED);
 				return;
@@ -371,6 +449,19 @@ static inline __attribute__((always_inline)) void slab_free(struct kmem_cache *s
 		}
 	}
 	slab_free_slow(s, page, obj, caller);
+}
+
+/*
+ * ... after the hardened check that @obj starts a slot: one test of its low bits when the
+ * slot size is a power of two; other sizes have the whole check out of line.
+ */
+static inline __attribute__((always_inline)) void slab_free(struct kmem_cache *s, struct page *page,
+							    void *obj, void *caller)
+{
+	if (__builtin_expect((unsigned long)obj & s->slot_mask, 0))
+		slab_free_unaligned(s, page, obj, caller);
+	else
+		__slab_free(s, page, obj, caller);
 }
 
 /*
@@ -386,22 +477,30 @@ static inline __attribute__((always_inline)) void slab_free_any(struct page *pag
 	struct kmem_cache *s = page->slab_cache;
 	struct slab_cpu *c = (struct slab_cpu *)__atomic_load_n(&page->private, __ATOMIC_RELAXED);
 
+	if (__builtin_expect((unsigned long)obj & s->slot_mask, 0)) {
+		slab_free_unaligned(s, page, obj, caller);
+		return;
+	}
 	if (__builtin_expect(c &&
 				     __atomic_load_n(&c->owner, __ATOMIC_RELAXED) ==
 					     (unsigned long)kmm_thread_self &&
-				     obj != c->freelist,
+				     obj != c->freelist && obj != c->recent,
 			     1)) {
+		c->recent = c->freelist;
 		set_freepointer(s, obj, c->freelist);
 		c->freelist = obj;
 		return;
 	}
-	slab_free(s, page, obj, caller);
+	__slab_free(s, page, obj, caller);
 }
 
 /* ---- slab_debug.c ---- */
 
-/* Parse KMM_DEBUG once per boot; the slab_debug flags a new cache called @name gets. */
-KMM_HIDDEN void slab_debug_init(void);
+/*
+ * Parse KMM_DEBUG once per boot (-EINVAL, explained, for a value it refuses); the slab_debug
+ * flags a new cache called @name gets.
+ */
+KMM_HIDDEN int slab_debug_init(void);
 KMM_HIDDEN slab_flags_t slab_debug_flags_for(const char *name, slab_flags_t flags);
 
 /* Lay out debug bytes of every object of a new slab (red zones inactive, poison). */
@@ -419,6 +518,9 @@ KMM_HIDDEN void slab_debug_freechain_corrupt(struct kmem_cache *s, struct page *
 
 /* Name a code address as the kernel's %pS does: "function+0xoff/0xsize". */
 KMM_HIDDEN void slab_format_caller(char *buf, size_t len, void *addr);
+
+/* The kmalloc size remembered for a debug object, or object_size when none is. */
+KMM_HIDDEN unsigned int slab_debug_get_orig_size(struct kmem_cache *s, void *obj);
 
 /* Update the kmalloc size remembered for a debug object (krealloc in place). */
 KMM_HIDDEN void slab_debug_set_orig_size(struct kmem_cache *s, void *obj, size_t size);

@@ -33,7 +33,7 @@
 static void report_double_free(struct kmem_cache *s, void *obj)
 {
 	report_start("slab_double_free", "BUG %s (Not tainted): Object already free", s->name);
-	report_add("Object %p is the head of the free list it is being freed onto", obj);
+	report_add("Object %p is already on the free list it is being freed onto", obj);
 	report_add_task();
 	report_add_stack();
 	report_finish();
@@ -59,6 +59,15 @@ static struct page *deactivate_locked(struct kmem_cache *s, struct slab_cpu *c)
 	if (!page)
 		return NULL;
 	for (void *o = c->freelist; o; o = get_freepointer(s, o)) {
+		if (!slab_valid_pointer(s, page, o) || n == page->objects) {
+			/* A clobbered link or a cycle (a double free): the rest stays out. */
+			slab_report_bad_link(s, page, o);
+			if (last)
+				set_freepointer(s, last, NULL);
+			else
+				c->freelist = NULL;
+			break;
+		}
 		last = o;
 		n++;
 	}
@@ -69,7 +78,7 @@ static struct page *deactivate_locked(struct kmem_cache *s, struct slab_cpu *c)
 	page->inuse -= n;
 	s->node_free += n;
 	c->freelist = NULL;
-	c->slab = NULL;
+	slab_cpu_set_slab(c, NULL);
 	slab_set_holder(page, NULL);
 	return slab_place_locked(s, page);
 }
@@ -88,6 +97,7 @@ static void give_back_locked(struct kmem_cache *s, struct slab_cpu *c, void *obj
 	if (page == c->slab) {
 		set_freepointer(s, obj, c->freelist);
 		c->freelist = obj;
+		c->recent = NULL;
 	} else if (h) {
 		remote_push(s, h, obj);
 	} else if (unlikely(obj == page->freelist || obj == c->freelist)) {
@@ -104,11 +114,18 @@ static void give_back_locked(struct kmem_cache *s, struct slab_cpu *c, void *obj
 static void remote_drain_locked(struct kmem_cache *s, struct slab_cpu *c, struct list_head *junk)
 {
 	void *obj = __atomic_exchange_n(&c->remote, NULL, __ATOMIC_ACQUIRE);
+	unsigned long limit = relaxed_load(s->nr_slabs) * s->objects;
 
 	while (obj) {
 		void *next = get_freepointer(s, obj);
 
 		give_back_locked(s, c, obj, junk);
+		/* Every pushed object passed the free path's checks; a link clobbered since, or
+		 * a cycle from an object pushed twice, ends the walk. */
+		if (next && (!slab_is_object_of(s, next) || !limit--)) {
+			slab_report_bad_link(s, slab_head_page(obj), next);
+			break;
+		}
 		obj = next;
 	}
 }
@@ -128,9 +145,9 @@ static void stash_give_back_locked(struct kmem_cache *s, struct slab_cpu *c, uns
 /* Back to the first stash, which is empty. */
 static void stash_shrink(struct slab_cpu *c)
 {
-	if (c->stash != c->stash_first + 1)
-		free(c->stash - 1);
-	c->stash = c->stash_first + 1;
+	if (c->stash != c->stash_first + 2)
+		free(c->stash - 2);
+	c->stash = c->stash_first + 2;
 	c->stash_cap = SLAB_STASH;
 }
 
@@ -148,14 +165,14 @@ static bool stash_grow(struct kmem_cache *s, struct slab_cpu *c)
 
 	if (cap <= c->stash_cap)
 		return false;
-	base = malloc((cap + 1) * sizeof(*base));
+	base = malloc((cap + 2) * sizeof(*base));
 	if (!base)
 		return false;
-	base[0] = NULL;
-	memcpy(base + 1, c->stash, c->nr_stash * sizeof(*base));
-	if (c->stash != c->stash_first + 1)
-		free(c->stash - 1);
-	c->stash = base + 1;
+	base[0] = base[1] = NULL;
+	memcpy(base + 2, c->stash, c->nr_stash * sizeof(*base));
+	if (c->stash != c->stash_first + 2)
+		free(c->stash - 2);
+	c->stash = base + 2;
 	c->stash_cap = cap;
 	return true;
 }
@@ -190,7 +207,7 @@ static void take_locked(struct kmem_cache *s, struct slab_cpu *c, struct page *p
 	c->freelist = page->freelist;
 	page->freelist = NULL;
 	page->inuse = page->objects;
-	c->slab = page;
+	slab_cpu_set_slab(c, page);
 	slab_set_holder(page, c);
 }
 
@@ -230,7 +247,7 @@ static void *refill(struct kmem_cache *s, struct slab_cpu *c, gfp_t gfp)
 	c->freelist = page->freelist;
 	page->freelist = NULL;
 	page->inuse = page->objects;
-	c->slab = page;
+	slab_cpu_set_slab(c, page);
 	slab_set_holder(page, c);
 	return c->freelist;
 }
@@ -272,8 +289,9 @@ static struct slab_cpu *cpu_get(struct kmem_cache *s)
 		c->flush_seen = relaxed_load(s->flush_req);
 		__atomic_store_n(&c->owner, (unsigned long)t, __ATOMIC_RELAXED);
 		if (!c->stash) { /* new */
-			c->stash = c->stash_first + 1;
+			c->stash = c->stash_first + 2;
 			c->stash_cap = SLAB_STASH;
+			slab_cpu_set_slab(c, NULL);
 		}
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -297,8 +315,8 @@ void slab_cpu_flush_locked(struct kmem_cache *s, struct slab_cpu *c, struct list
 /* Free @c itself, flushed or not (the cache is going away). */
 void slab_cpu_free(struct slab_cpu *c)
 {
-	if (c->stash != c->stash_first + 1)
-		free(c->stash - 1);
+	if (c->stash != c->stash_first + 2)
+		free(c->stash - 2);
 	free(c);
 }
 
@@ -317,6 +335,22 @@ static bool pre_alloc_fails(struct kmem_cache *s, gfp_t *gfp, size_t size)
 	return false;
 }
 
+/* Is @obj, the head of @c's list, an object of its slab (NULL is, too)? Else report it and
+ * drop the list: the objects behind a clobbered link are lost to the cache, as slab_debug's
+ * "Isolate corrupted freechain" loses them, and the slab stays counted full until its live
+ * objects come back. */
+static bool head_ok(struct kmem_cache *s, struct slab_cpu *c)
+{
+	void *obj = c->freelist;
+
+	if (!obj || (c->slab && slab_valid_pointer(s, c->slab, obj)))
+		return true;
+	slab_report_bad_link(s, c->slab, obj);
+	c->freelist = NULL;
+	c->recent = NULL;
+	return false;
+}
+
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller)
 {
 	struct slab_cpu *c;
@@ -329,6 +363,7 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller
 	c = cpu_get(s);
 	if (!c)
 		return NULL;
+	head_ok(s, c);
 	obj = c->freelist;
 	if (likely(c->flush_seen == relaxed_load(s->flush_req))) {
 		unsigned int n = c->nr_stash;
@@ -341,15 +376,28 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller
 	} else {
 		obj = NULL;
 	}
-	if (!obj)
+	/* A refill whose list starts with a clobbered link tries once more. */
+	for (int tries = 0; !obj && tries < 2; tries++) {
 		obj = refill(s, c, gfp);
+		if (obj && !head_ok(s, c))
+			obj = NULL;
+	}
 	if (!obj)
 		return NULL;
 	c->freelist = get_freepointer(s, obj);
+	c->recent = NULL;
 out:
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, s->object_size);
 	return obj;
+}
+
+void *slab_alloc_bad_head(struct kmem_cache *s, gfp_t gfp, size_t size, void *caller)
+{
+	struct slab_cpu *c = slab_cpu_lookup(s, kmm_thread_self);
+
+	head_ok(s, c);
+	return slab_alloc_slow(s, gfp, size, caller);
 }
 
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
@@ -376,6 +424,16 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p
 
 /* ---------------------------------------------------------------- freeing */
 
+/* The second object on @c's list, if its head is sound. */
+static void *second_free(struct kmem_cache *s, struct slab_cpu *c)
+{
+	void *head = c->freelist;
+
+	if (!head || ((unsigned long)head ^ c->slab_addr) & s->slab_hi)
+		return NULL;
+	return get_freepointer(s, head);
+}
+
 void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *caller)
 {
 	struct slab_cpu *c, *h;
@@ -385,13 +443,18 @@ void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *ca
 		slab_debug_free(s, page, obj, caller);
 		return;
 	}
+	if (unlikely(!slab_valid_pointer(s, page, obj))) {
+		slab_report_invalid_object(s, page, obj);
+		return;
+	}
 	c = slab_cpu_lookup(s, kmm_thread_self);
 	h = slab_holder(page);
 	if (c && h == c) {
-		if (unlikely(obj == c->freelist)) {
+		if (unlikely(obj == c->freelist || obj == second_free(s, c))) {
 			report_double_free(s, obj);
 			return;
 		}
+		c->recent = c->freelist;
 		set_freepointer(s, obj, c->freelist);
 		c->freelist = obj;
 		return;
@@ -404,7 +467,8 @@ void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *ca
 		c = cpu_get(s);
 	if (likely(c)) {
 		/* A node slab: keep the object for this thread, give back in batches. */
-		if (unlikely(c->stash[(long)c->nr_stash - 1] == obj)) {
+		if (unlikely(c->stash[(long)c->nr_stash - 1] == obj ||
+			     c->stash[(long)c->nr_stash - 2] == obj)) {
 			report_double_free(s, obj);
 			return;
 		}
@@ -430,6 +494,14 @@ void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *ca
 	pthread_mutex_unlock(&s->lock);
 	if (empty)
 		slab_discard(s, empty);
+}
+
+void slab_free_unaligned(struct kmem_cache *s, struct page *page, void *obj, void *caller)
+{
+	if (likely(slab_slot_start(s, obj)))
+		__slab_free(s, page, obj, caller);
+	else
+		slab_free_slow(s, page, obj, caller);
 }
 
 static void report_wrong_cache(struct kmem_cache *s, struct page *page, const void *obj)

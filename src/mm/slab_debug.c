@@ -16,6 +16,8 @@
  * parsing at boot and slab_report_invalid_free(), which touches no cache.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +26,9 @@
 #include <kmm/context.h>
 #include <kmm/kunit.h>
 #include "machine/report.h"
+#include "machine/settings.h"
 #include "machine/symbols.h"
+#include "machine/fault.h"
 #include "mm/slab.h"
 
 #define MAX_BLOCKS 8
@@ -41,6 +45,13 @@ static unsigned int nr_blocks;
 static struct timespec boot_time;
 
 /* ---------------------------------------------------------------- options */
+
+/*
+ * The kernel's slab_debug letters: F, Z, P and U are modelled; T (tracing), A (failslab per
+ * cache) and O (off for caches whose order would grow) are accepted and do nothing here, and
+ * '-' alone means none. Any other letter is refused, where the kernel logs and skips it.
+ */
+static const char slab_debug_letters[] = "fzpuoat-";
 
 static slab_flags_t parse_letters(const char *p, size_t len)
 {
@@ -62,11 +73,22 @@ static slab_flags_t parse_letters(const char *p, size_t len)
 		case 'u':
 			f |= SLAB_STORE_USER;
 			break;
-		default: /* '-' and the kernel's letters kmm does not model */
+		default:
 			break;
 		}
 	}
 	return f;
+}
+
+/* The first letter of "FLAGS[,glob...]" that is no slab_debug flag, or NULL. */
+static const char *bad_letter(const char *p, size_t len)
+{
+	size_t flen = strcspn(p, ",");
+
+	for (size_t i = 0; i < flen && i < len; i++)
+		if (!p[i] || !strchr(slab_debug_letters, tolower((unsigned char)p[i])))
+			return &p[i];
+	return NULL;
 }
 
 /* One block "FLAGS[,glob...]" of a slab_debug= value. */
@@ -94,33 +116,69 @@ static void parse_block(const char *p, size_t len)
 	}
 }
 
-void slab_debug_init(void)
+/* The value of one "slab_debug[=BLOCK[;BLOCK...]]" word of @len bytes, blocks checked first. */
+static int parse_word(const char *env, const char *word, size_t len)
+{
+	const char *end = word + len;
+	const char *v = word + 10;
+
+	if (len < 10 || (strncmp(word, "slab_debug", 10) && strncmp(word, "slub_debug", 10)) ||
+	    (v < end && *v != '='))
+		return settings_reject("KMM_DEBUG", env,
+				       "'%.*s' is not a debug setting; KMM_DEBUG takes all and "
+				       "slab_debug[=FLAGS[,cache...][;FLAGS,cache...]]",
+				       (int)len, word);
+	if (v < end)
+		v++;
+	for (const char *b = v; b <= end;) {
+		size_t blen = strcspn(b, ";");
+		const char *bad;
+
+		if (b + blen > end)
+			blen = (size_t)(end - b);
+		bad = bad_letter(b, blen);
+		if (bad)
+			return settings_reject(
+				"KMM_DEBUG", env,
+				"'%c' is not a slab_debug flag; the flags are F "
+				"(sanity checks), Z (red zones), P (poisoning), U (owner "
+				"tracking), T, A, O (accepted, not modelled) and - (none)",
+				*bad);
+		b += blen + 1;
+	}
+	for (const char *b = v; b <= end;) {
+		size_t blen = strcspn(b, ";");
+
+		if (b + blen > end)
+			blen = (size_t)(end - b);
+		parse_block(b, blen);
+		b += blen + 1;
+	}
+	return 0;
+}
+
+int slab_debug_init(void)
 {
 	const char *env = getenv("KMM_DEBUG");
+	const char *word = env;
 
 	nr_blocks = 0;
 	clock_gettime(CLOCK_MONOTONIC, &boot_time);
-	while (env && *env) {
-		size_t len = strcspn(env, " \t");
+	while (word && *word) {
+		size_t len;
 
-		if (!strncmp(env, "slab_debug", 10) || !strncmp(env, "slub_debug", 10)) {
-			const char *v = env + 10;
-			const char *end = env + len;
-
-			if (v < end && *v == '=')
-				v++;
-			while (v <= end) {
-				size_t blen = strcspn(v, "; \t");
-
-				if (v + blen > end)
-					blen = (size_t)(end - v);
-				parse_block(v, blen);
-				v += blen + 1;
-			}
+		word += strspn(word, " \t");
+		len = strcspn(word, " \t");
+		if (len == 3 && !strncmp(word, "all", 3)) {
+			/* KMM_DEBUG=all: every check, on every cache */
+			parse_block("FZPU", 4);
+		} else if (len && parse_word(env, word, len)) {
+			nr_blocks = 0;
+			return -EINVAL;
 		}
-		env += len;
-		env += strspn(env, " \t");
+		word += len;
 	}
+	return 0;
 }
 
 slab_flags_t slab_debug_flags_for(const char *name, slab_flags_t flags)
@@ -231,6 +289,11 @@ void slab_debug_init_slab(struct kmem_cache *s, struct page *page)
 		if (has_orig_size(s))
 			*(unsigned int *)((u8 *)obj + s->orig_size_offset) = s->object_size;
 	}
+}
+
+unsigned int slab_debug_get_orig_size(struct kmem_cache *s, void *obj)
+{
+	return orig_size(s, obj);
 }
 
 void slab_debug_set_orig_size(struct kmem_cache *s, void *obj, size_t size)
@@ -361,6 +424,26 @@ void slab_report_invalid_free(const char *fn, const void *obj, const char *why)
 {
 	report_start("slab_invalid_free", "BUG: %s(%p): invalid pointer: %s", fn, obj, why);
 	finish();
+}
+
+void slab_report_invalid_object(struct kmem_cache *s, struct page *page, const void *obj)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "Invalid object pointer %p", obj);
+	slab_err_fix(s, page, what, NULL);
+}
+
+void slab_report_bad_link(struct kmem_cache *s, const struct page *page, const void *next)
+{
+	char what[256];
+
+	s->errors++;
+	snprintf(what, sizeof(what),
+		 "a free pointer in slab %p of cache %s is %p, not an object of the slab (a "
+		 "double free, or a write after free): the rest of that free list is isolated",
+		 (const void *)page, s->name, next);
+	fault_report_bad_pointer((unsigned long)next + s->offset, false, "kmem_cache_alloc", what);
 }
 
 void slab_debug_freechain_corrupt(struct kmem_cache *s, struct page *page, void *obj)

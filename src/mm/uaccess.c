@@ -6,9 +6,13 @@
  * memcpy; the first page that cannot be reached ends the copy, and the bytes left are the
  * return value. So a bad pointer costs a short count, never a crash.
  *
- * Hardened usercopy: the kernel side of a copy must not run off the end of a slab object or a
- * vmalloc area; such a copy is reported in the kernel's words and refused (the kernel stops
- * the task there).
+ * Hardened usercopy (the hardened_usercopy option, on as in Debian): the kernel side of a copy
+ * must not run off the end of a vmalloc area, and must stay inside one slab object's usercopy
+ * region (all of a kmalloc object; none of a kmem_cache_create() object), else it is reported
+ * in the kernel's words and refused (the kernel stops the task there). The kernel checks only
+ * copies whose size the compiler does not know; the compat header's copy_to_user() sends
+ * the known ones to __copy_to_user_fixed(), where only the object's end is checked, as
+ * FORTIFY_SOURCE's object-size check would.
  *
  * Locking: mm->lock held for reading while a page is reached and copied. Process context:
  * fault handlers may sleep.
@@ -22,6 +26,11 @@
 #include "machine/report.h"
 #include "mm/slab.h"
 #include <kmm/vmalloc.h>
+#include "machine/options.h"
+
+/* The header's macros pick between the checks; these are the functions behind them. */
+#undef copy_to_user
+#undef copy_from_user
 
 static unsigned long usercopy_reports;
 
@@ -67,15 +76,17 @@ static bool check_vmalloc_object(const void *ptr, unsigned long n, bool to_user)
 	return false;
 }
 
-/* The kernel object touched from @ptr for @n bytes must contain them. Reports and returns
- * false. */
-static bool check_heap_object(const void *ptr, unsigned long n, bool to_user)
+/*
+ * The kernel object touched from @ptr for @n bytes must contain them, inside its usercopy
+ * region when @whitelist (a copy of a size not known at build time). Reports and returns false.
+ */
+static bool check_heap_object(const void *ptr, unsigned long n, bool to_user, bool whitelist)
 {
 	const struct kmem_cache *s;
 	struct page *page;
-	unsigned long offset;
+	unsigned long offset, start = 0, size;
 
-	if (!n)
+	if (!n || !kmm_opts.hardened_usercopy)
 		return true;
 	if (is_vmalloc_addr(ptr))
 		return check_vmalloc_object(ptr, n, to_user);
@@ -86,13 +97,18 @@ static bool check_heap_object(const void *ptr, unsigned long n, bool to_user)
 		return true;
 	s = page->slab_cache;
 	offset = ((unsigned long)ptr - (unsigned long)slab_address(page)) % s->size;
-	if (offset >= s->red_left_pad) {
-		offset -= s->red_left_pad;
-		if (offset <= s->object_size && n <= s->object_size - offset)
-			return true;
-	} else {
-		offset = 0;
+	if (offset < s->red_left_pad) {
+		usercopy_report("SLUB object in left red zone", s->name, to_user, offset, n);
+		return false;
 	}
+	offset -= s->red_left_pad;
+	size = s->object_size;
+	if (whitelist) {
+		start = s->useroffset;
+		size = s->usersize;
+	}
+	if (offset >= start && offset - start <= size && n <= start - offset + size)
+		return true;
 	usercopy_report("SLUB object", s->name, to_user, offset, n);
 	return false;
 }
@@ -131,25 +147,45 @@ static unsigned long user_copy(void *u, void *k, unsigned long n, bool to_user, 
 	return n;
 }
 
-unsigned long copy_to_user(void *to, const void *from, unsigned long n)
+static unsigned long to_user(void *to, const void *from, unsigned long n, bool whitelist)
 {
 	might_sleep();
-	if (!check_heap_object(from, n, true))
+	if (!check_heap_object(from, n, true, whitelist))
 		return n;
 	return user_copy(to, (void *)from, n, true, false);
 }
 
-unsigned long copy_from_user(void *to, const void *from, unsigned long n)
+static unsigned long from_user(void *to, const void *from, unsigned long n, bool whitelist)
 {
 	unsigned long left;
 
 	might_sleep();
-	if (!check_heap_object(to, n, false))
+	if (!check_heap_object(to, n, false, whitelist))
 		return n;
 	left = user_copy((void *)from, to, n, false, false);
 	if (left)
 		memset((char *)to + (n - left), 0, left);
 	return left;
+}
+
+unsigned long copy_to_user(void *to, const void *from, unsigned long n)
+{
+	return to_user(to, from, n, true);
+}
+
+unsigned long copy_from_user(void *to, const void *from, unsigned long n)
+{
+	return from_user(to, from, n, true);
+}
+
+unsigned long __copy_to_user_fixed(void *to, const void *from, unsigned long n)
+{
+	return to_user(to, from, n, false);
+}
+
+unsigned long __copy_from_user_fixed(void *to, const void *from, unsigned long n)
+{
+	return from_user(to, from, n, false);
 }
 
 unsigned long clear_user(void *to, unsigned long n)
