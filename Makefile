@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 
 .PHONY: all demo deps build build-debug build-asan build-tsan build-fuzz test test-release \
-	test-asan test-tsan test-kernel test-kunit test-package fuzz bench format-check install clean
+	test-asan test-tsan test-kernel test-linux-sources test-kunit test-package fuzz bench format-check install clean
 
 all: build
 
@@ -67,6 +67,11 @@ fuzz: build-fuzz
 test-kernel:
 	./tools/kernel-test/run
 
+# The kernel's own modules (samples/kfifo, lib/test_*.c ...) compiled unchanged against kmm,
+# loaded and unloaded: tests/linux-sources/run.
+test-linux-sources: build
+	./tests/linux-sources/run
+
 # The kernel's own KUnit suites and test modules (Debian's linux-source-6.1, fetched and cached
 # at test time) compiled unchanged against kmm: tests/linux-sources/kunit.sh.
 test-kunit: build
@@ -75,7 +80,7 @@ test-kunit: build
 format-check:
 	./scripts/format-check.sh
 
-test: deps format-check test-release test-kunit test-package test-asan test-tsan test-kernel
+test: deps format-check test-release test-linux-sources test-kunit test-package test-asan test-tsan test-kernel
 	$(MAKE) fuzz FUZZ_SECONDS=15
 
 bench: build

@@ -12,7 +12,7 @@
 
 #include "types.h"
 
-#define BITS_PER_LONG (8 * (int)sizeof(long))
+#define BITS_PER_LONG (__SIZEOF_LONG__ * 8) /* usable in #if, as the kernel's */
 #define BIT(nr) (1UL << (nr))
 #define BIT_MASK(nr) (1UL << ((nr) % BITS_PER_LONG))
 #define BIT_WORD(nr) ((nr) / BITS_PER_LONG)

@@ -19,4 +19,15 @@
 void __kmm_warn(const char *file, int line, const char *func, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/**
+ * kmm_bug - report a BUG()/BUG_ON() that fired: "kernel BUG at file:line!", the task and the
+ * stack. The kernel would kill the task (an oops); kmm returns to the caller unless the
+ * report=abort option stops the program, so a test can see the report and what follows.
+ * @file: the check's source file
+ * @line: its line
+ *
+ * Context: any.
+ */
+void kmm_bug(const char *file, int line);
+
 #endif

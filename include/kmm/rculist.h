@@ -19,14 +19,6 @@
 /* The poison the kernel leaves in a deleted entry's back link. */
 #define LIST_POISON2 ((void *)0x122)
 
-/* A list head and an hlist (hash bucket) head, as in <linux/types.h>. */
-struct hlist_node {
-	struct hlist_node *next, **pprev;
-};
-struct hlist_head {
-	struct hlist_node *first;
-};
-
 /* The plain list basics drivers need with these (src/lib/list.h has its own). */
 #ifndef KMM_INTERNAL_LIST_H
 #define LIST_HEAD_INIT(name)     \

@@ -175,7 +175,7 @@ unsigned int kmem_cache_size(struct kmem_cache *s);
  * Context: as kmem_cache_alloc().
  * Return: the memory, aligned to at least 8 bytes (to its size for powers of two), or NULL.
  */
-void *kmalloc(size_t size, gfp_t gfp);
+void *kmalloc(size_t size, gfp_t gfp) __attribute__((alloc_size(1), malloc));
 
 /**
  * kfree - free memory from kmalloc() and friends
@@ -211,7 +211,7 @@ size_t ksize(const void *objp);
  * Context: as kmalloc().
  * Return: the memory, or NULL (and @p untouched).
  */
-void *krealloc(const void *p, size_t new_size, gfp_t gfp);
+void *krealloc(const void *p, size_t new_size, gfp_t gfp) __attribute__((alloc_size(2)));
 
 /**
  * kmemdup - kmalloc() a copy of a buffer
@@ -222,7 +222,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp);
  * Context: as kmalloc().
  * Return: the copy, or NULL.
  */
-void *kmemdup(const void *src, size_t len, gfp_t gfp);
+void *kmemdup(const void *src, size_t len, gfp_t gfp) __attribute__((alloc_size(2), malloc));
 
 /**
  * kstrdup - kmalloc() a copy of a string
@@ -256,12 +256,13 @@ char *kstrndup(const char *s, size_t max, gfp_t gfp);
  */
 char *kmemdup_nul(const char *s, size_t len, gfp_t gfp);
 
-static inline void *kzalloc(size_t size, gfp_t gfp)
+static inline __attribute__((alloc_size(1), malloc)) void *kzalloc(size_t size, gfp_t gfp)
 {
 	return kmalloc(size, gfp | __GFP_ZERO);
 }
 
-static inline void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+static inline __attribute__((alloc_size(1, 2), malloc)) void *kmalloc_array(size_t n, size_t size,
+									    gfp_t gfp)
 {
 	size_t bytes;
 
@@ -270,7 +271,8 @@ static inline void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
 	return kmalloc(bytes, gfp);
 }
 
-static inline void *kcalloc(size_t n, size_t size, gfp_t gfp)
+static inline __attribute__((alloc_size(1, 2), malloc)) void *kcalloc(size_t n, size_t size,
+								      gfp_t gfp)
 {
 	return kmalloc_array(n, size, gfp | __GFP_ZERO);
 }

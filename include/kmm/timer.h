@@ -10,6 +10,8 @@
 #ifndef KMM_TIMER_H
 #define KMM_TIMER_H
 
+#include <time.h>
+
 #include "types.h"
 #include "jiffies.h"
 
@@ -103,7 +105,17 @@ int del_timer_sync(struct timer_list *timer);
  */
 bool timer_pending(const struct timer_list *timer);
 
+/*
+ * The kernel's timer_delete() shares its name with POSIX's timer_delete(timer_t) in <time.h>.
+ * <time.h> is included above, so glibc has declared its function before the macro exists (and
+ * its include guard keeps a later <time.h> or <pthread.h> from declaring it through the
+ * macro); the macro then calls the kernel's for a timer_list and POSIX's for a timer_t.
+ */
+#ifdef __USE_POSIX199309
+#define timer_delete(t) _Generic((t), timer_t : timer_delete, default : del_timer)(t)
+#else
 #define timer_delete(t) del_timer(t)
+#endif
 #define timer_delete_sync(t) del_timer_sync(t)
 #define timer_shutdown_sync(t) del_timer_sync(t)
 #define try_to_del_timer_sync(t) del_timer(t)

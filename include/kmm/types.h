@@ -11,14 +11,18 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int8_t s8;
-typedef int16_t s16;
-typedef int32_t s32;
-typedef int64_t s64;
+/*
+ * The kernel's own definitions (int-ll64): u64 is unsigned long long on every architecture,
+ * not uint64_t (unsigned long on LP64 hosts), so "%llu" for a u64 is right as in the kernel.
+ */
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef signed char s8;
+typedef signed short s16;
+typedef signed int s32;
+typedef signed long long s64;
 
 typedef unsigned int gfp_t;
 typedef u64 phys_addr_t;
@@ -29,6 +33,15 @@ typedef unsigned long pgoff_t;
 /* A doubly linked list node, the kernel's list_head. */
 struct list_head {
 	struct list_head *next, *prev;
+};
+
+/* A hash bucket's list: one pointer per head, a back link to the pointer to each node. */
+struct hlist_head {
+	struct hlist_node *first;
+};
+
+struct hlist_node {
+	struct hlist_node *next, **pprev;
 };
 
 #ifndef __must_check

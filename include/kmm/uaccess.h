@@ -39,7 +39,7 @@ bool access_ok(const void *addr, unsigned long size);
  * Context: process context, may sleep (fault handlers).
  * Return: bytes not copied (0 on success).
  */
-unsigned long copy_to_user(void *to, const void *from, unsigned long n);
+unsigned long __must_check copy_to_user(void *to, const void *from, unsigned long n);
 
 /**
  * copy_from_user - copy user memory to kernel memory
@@ -51,7 +51,7 @@ unsigned long copy_to_user(void *to, const void *from, unsigned long n);
  * Context: process context, may sleep.
  * Return: bytes not copied.
  */
-unsigned long copy_from_user(void *to, const void *from, unsigned long n);
+unsigned long __must_check copy_from_user(void *to, const void *from, unsigned long n);
 
 /**
  * __copy_to_user_fixed - copy_to_user() of a size known at build time
@@ -65,7 +65,7 @@ unsigned long copy_from_user(void *to, const void *from, unsigned long n);
  * Context: process context, may sleep.
  * Return: bytes not copied.
  */
-unsigned long __copy_to_user_fixed(void *to, const void *from, unsigned long n);
+unsigned long __must_check __copy_to_user_fixed(void *to, const void *from, unsigned long n);
 
 /**
  * __copy_from_user_fixed - copy_from_user() of a size known at build time
@@ -77,7 +77,7 @@ unsigned long __copy_to_user_fixed(void *to, const void *from, unsigned long n);
  * Context: process context, may sleep.
  * Return: bytes not copied.
  */
-unsigned long __copy_from_user_fixed(void *to, const void *from, unsigned long n);
+unsigned long __must_check __copy_from_user_fixed(void *to, const void *from, unsigned long n);
 
 #define copy_to_user(to, from, n) \
 	(__builtin_constant_p(n) ? __copy_to_user_fixed(to, from, n) : (copy_to_user)(to, from, n))

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <kmm/context.h>
+#include <kmm/errno.h>
 #include "user/process.h"
 #include "machine/initcall.h"
 
@@ -64,6 +65,25 @@ static fmode_t open_mode(int flags)
 	}
 }
 
+/*
+ * What a system call returns to the program: the kernel-internal codes never leave the
+ * kernel. A restart code becomes -EINTR (kmm restarts no call) and -ENOIOCTLCMD -ENOTTY.
+ */
+static long syscall_return(long ret)
+{
+	switch (ret) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		return -EINTR;
+	case -ENOIOCTLCMD:
+		return -ENOTTY;
+	default:
+		return ret;
+	}
+}
+
 int kmm_open(struct kmm_process *p, const char *path, int flags)
 {
 	const struct file_operations *fops = NULL;
@@ -108,7 +128,7 @@ int kmm_open(struct kmm_process *p, const char *path, int flags)
 		p->files[fd] = NULL;
 		pthread_mutex_unlock(&p->files_lock);
 		free(file);
-		return err;
+		return (int)syscall_return(err);
 	}
 	return fd;
 }
@@ -156,7 +176,7 @@ ssize_t kmm_read(struct kmm_process *p, int fd, void *buf, size_t count)
 		process_leave(prev);
 	}
 	file_put(file);
-	return ret;
+	return syscall_return(ret);
 }
 
 ssize_t kmm_write(struct kmm_process *p, int fd, const void *buf, size_t count)
@@ -177,7 +197,7 @@ ssize_t kmm_write(struct kmm_process *p, int fd, const void *buf, size_t count)
 		process_leave(prev);
 	}
 	file_put(file);
-	return ret;
+	return syscall_return(ret);
 }
 
 long kmm_ioctl(struct kmm_process *p, int fd, unsigned int cmd, unsigned long arg)
@@ -194,7 +214,7 @@ long kmm_ioctl(struct kmm_process *p, int fd, unsigned int cmd, unsigned long ar
 		process_leave(prev);
 	}
 	file_put(file);
-	return ret;
+	return syscall_return(ret);
 }
 
 loff_t default_llseek(struct file *file, loff_t offset, int whence)

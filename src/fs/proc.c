@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <kmm/kmm.h>
+#include <kmm/module.h>
 #include <kmm/proc.h>
 #include <kmm/vmalloc.h>
 #include "machine/machine.h"
@@ -229,7 +230,7 @@ static const struct {
 	{ "buddyinfo", kmm_proc_buddyinfo },	 { "meminfo", kmm_proc_meminfo },
 	{ "zoneinfo", kmm_proc_zoneinfo },	 { "iomem", kmm_proc_iomem },
 	{ "vmstat", kmm_proc_vmstat },		 { "slabinfo", kmm_proc_slabinfo },
-	{ "vmallocinfo", kmm_proc_vmallocinfo },
+	{ "vmallocinfo", kmm_proc_vmallocinfo }, { "modules", kmm_proc_modules },
 };
 
 int kmm_proc_show(const char *name, FILE *out)

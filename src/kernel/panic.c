@@ -33,3 +33,14 @@ void __kmm_warn(const char *file, int line, const char *func, const char *fmt, .
 	report_add("---[ end trace 0000000000000000 ]---");
 	report_finish();
 }
+
+void kmm_bug(const char *file, int line)
+{
+	report_start("bug", "------------[ cut here ]------------");
+	report_add("kernel BUG at %s:%d!", file, line);
+	report_add("invalid opcode: 0000 [#1] PREEMPT SMP");
+	report_add_task();
+	report_add_stack();
+	report_add("---[ end trace 0000000000000000 ]---");
+	report_finish();
+}

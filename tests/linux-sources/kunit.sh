@@ -53,7 +53,8 @@ build_one() { # SRC MAIN -> prints the program's path
 	name=$(basename "$src" .c)
 	# Compiled from the tree's top, so the file names in KUnit's messages read "lib/x.c".
 	(cd "$tree" && $CC $cflags -DKBUILD_MODNAME="\"${name//-/_}\"" -c "$src" -o "$out/$name.o")
-	$CC -I "$top/include" "$here/$main" "$out/$name.o" $libs -o "$out/$name"
+	$CC -I "$top/include" -DMODNAME="\"${name//-/_}\"" "$here/$main" "$out/$name.o" $libs \
+		-o "$out/$name"
 	echo "$out/$name"
 }
 

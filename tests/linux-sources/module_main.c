@@ -3,15 +3,12 @@
  * "insmod" (the module's init), "rmmod" (its exit), shut down. The module's init returning
  * an error is a failed test, as insmod failing is; its pr_* lines are its output.
  *
- * It uses <linux/module.h>'s minimal module_init() (one module per program, its entry
- * points as kmm_module_init and kmm_module_exit); the module host of the compat work,
- * which also sets module parameters, replaces it.
+ * The module is the one named MODNAME (its KBUILD_MODNAME, given by kunit.sh), loaded and
+ * unloaded with kmm_module_load()/kmm_module_unload() as insmod and rmmod would.
  */
 #include <stdio.h>
 #include <kmm/kmm.h>
-
-extern int (*const kmm_module_init)(void);
-extern void (*const kmm_module_exit)(void) __attribute__((weak));
+#include <kmm/module.h>
 
 int main(void)
 {
@@ -21,11 +18,11 @@ int main(void)
 		fprintf(stderr, "module_main: kmm_boot failed: %d\n", err);
 		return 2;
 	}
-	err = kmm_module_init();
+	err = kmm_module_load(MODNAME, NULL);
 	if (err)
 		fprintf(stderr, "module_main: init failed: %d\n", err);
-	else if (&kmm_module_exit && kmm_module_exit)
-		kmm_module_exit();
+	else
+		kmm_module_unload(MODNAME);
 	kmm_shutdown();
 	return err ? 1 : 0;
 }

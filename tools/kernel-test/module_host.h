@@ -15,10 +15,8 @@
 
 #include <kmm/context.h>
 #include <kmm/kmm.h>
+#include <kmm/module.h>
 #include <kmm/report.h>
-
-extern int (*const kmm_module_init)(void);
-extern void (*const kmm_module_exit)(void);
 
 static inline void module_host_log_report(const struct kmm_report *report, void *arg)
 {
@@ -29,8 +27,11 @@ static inline void module_host_log_report(const struct kmm_report *report, void 
 		fputc('\n', stdout);
 }
 
-/* Boot and load the module: 0, or the exit status to give up with (said on stderr). */
-static inline int module_host_load(const char *program)
+/*
+ * Boot and load the module named @modname (its KBUILD_MODNAME): 0, or the exit status to give
+ * up with (said on stderr).
+ */
+static inline int module_host_load(const char *program, const char *modname)
 {
 	int err = kmm_boot(NULL);
 
@@ -40,7 +41,7 @@ static inline int module_host_load(const char *program)
 	}
 	kmm_report_set_handler(module_host_log_report, NULL);
 	kmm_set_current_comm("insmod"); /* the task that runs module_init in the guest */
-	err = kmm_module_init();
+	err = kmm_module_load(modname, NULL);
 	fflush(stdout);
 	if (err) {
 		fprintf(stderr, "%s: init: %d\n", program, err);
@@ -50,10 +51,10 @@ static inline int module_host_load(const char *program)
 }
 
 /* Unload the module and take the machine down. */
-static inline void module_host_unload(void)
+static inline void module_host_unload(const char *modname)
 {
 	kmm_set_current_comm("rmmod");
-	kmm_module_exit();
+	kmm_module_unload(modname);
 	fflush(stdout);
 	kmm_shutdown();
 }

@@ -49,12 +49,12 @@ static int nic_region(const char *line)
 
 int main(void)
 {
-	int err = module_host_load("ringdma_kmm");
+	int err = module_host_load("ringdma_kmm", "ringdma_nic");
 
 	if (err)
 		return err;
 	print_lines(kmm_proc_slabinfo, dma_2k_cache, "slabinfo: ");
 	print_lines(kmm_proc_iomem, nic_region, "iomem: ");
-	module_host_unload();
+	module_host_unload("ringdma_nic");
 	return 0;
 }

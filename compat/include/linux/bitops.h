@@ -3,6 +3,7 @@
 #define _KMM_COMPAT_LINUX_BITOPS_H
 
 #include <linux/types.h>
+#include <linux/bits.h>
 #include <kmm/bitops.h>
 
 #endif

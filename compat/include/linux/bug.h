@@ -6,11 +6,20 @@
 #ifndef _KMM_COMPAT_LINUX_BUG_H
 #define _KMM_COMPAT_LINUX_BUG_H
 
+#include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <kmm/bug.h>
 
-#define BUILD_BUG_ON(cond) _Static_assert(!(cond), "BUILD_BUG_ON(" #cond ")")
-#define BUILD_BUG_ON_MSG(cond, msg) _Static_assert(!(cond), msg)
+/* BUG() is a report (kmm_bug), and the caller goes on: see kmm/bug.h. */
+#define BUG() kmm_bug(__FILE__, __LINE__)
+#define BUG_ON(condition)                \
+	do {                             \
+		if (unlikely(condition)) \
+			BUG();           \
+	} while (0)
+#define WARN_ON_SMP(x) WARN_ON(x)
+#define WARN_TAINT(condition, taint, format...) WARN(condition, format)
+#define WARN_TAINT_ONCE(condition, taint, format...) WARN_ONCE(condition, format)
 
 #define WARN(condition, format...)                                        \
 	({                                                                \

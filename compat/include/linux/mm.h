@@ -4,10 +4,14 @@
 #define _KMM_COMPAT_LINUX_MM_H
 
 #include <linux/types.h>
-#include <linux/err.h>
-#include <linux/rcupdate.h>
 #include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
 #include <linux/shrinker.h>

@@ -6,6 +6,7 @@
 #ifndef _KMM_COMPAT_LINUX_PRINTK_H
 #define _KMM_COMPAT_LINUX_PRINTK_H
 
+#include <stdbool.h>
 #include <kmm/printk.h>
 #include <kmm/ratelimit.h>
 
@@ -31,7 +32,28 @@
 #define pr_warn(fmt, ...) kmm_printk(KERN_WARNING pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_notice(fmt, ...) kmm_printk(KERN_NOTICE pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_info(fmt, ...) kmm_printk(KERN_INFO pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_debug(fmt, ...) ((void)0)
+#define pr_cont(fmt, ...) kmm_printk(fmt, ##__VA_ARGS__)
+/* Never printed, but its arguments are checked against the format, as the kernel's. */
+#define no_printk(fmt, ...)                             \
+	({                                              \
+		if (0)                                  \
+			kmm_printk(fmt, ##__VA_ARGS__); \
+		0;                                      \
+	})
+#define pr_debug(fmt, ...) no_printk(KERN_DEBUG pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_devel(fmt, ...) no_printk(KERN_DEBUG pr_fmt(fmt), ##__VA_ARGS__)
+
+/* Each call site prints once. */
+#define printk_once(fmt, ...)                                                    \
+	({                                                                       \
+		static bool __print_once;                                        \
+		if (!__atomic_exchange_n(&__print_once, true, __ATOMIC_RELAXED)) \
+			printk(fmt, ##__VA_ARGS__);                              \
+	})
+#define pr_err_once(fmt, ...) printk_once(KERN_ERR pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn_once(fmt, ...) printk_once(KERN_WARNING pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_notice_once(fmt, ...) printk_once(KERN_NOTICE pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info_once(fmt, ...) printk_once(KERN_INFO pr_fmt(fmt), ##__VA_ARGS__)
 
 /* Each call site has its own limit: ten lines per five seconds. */
 #define printk_ratelimited(fmt, ...)                                           \

@@ -5,6 +5,11 @@
 #include <linux/types.h>
 #include <linux/preempt.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/percpu.h>
+#include <linux/timex.h>
+#include <linux/thread_info.h>
 #include <kmm/wait.h>
 
 #endif
