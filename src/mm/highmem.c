@@ -448,6 +448,22 @@ static enum fault_action fixmap_fault(const struct os_fault *fault, void *arg)
 
 /* ------------------------------------------------------------------ boot */
 
+/* The host refused the slot tables: give back what was had and fail the boot. */
+static int highmem_boot_failed(void)
+{
+	free(pkmap_count);
+	free(pkmap_page);
+	free(slot_next);
+	free(local_busy);
+	free(local_pfn);
+	pkmap_count = NULL;
+	pkmap_page = NULL;
+	slot_next = NULL;
+	local_busy = NULL;
+	local_pfn = NULL;
+	return -ENOMEM;
+}
+
 static int highmem_init(void)
 {
 	nr_pkmap = kmm_layout.last_pkmap;
@@ -459,15 +475,18 @@ static int highmem_init(void)
 		pkmap_page = calloc(nr_pkmap, sizeof(*pkmap_page));
 		slot_next = calloc(nr_pkmap, sizeof(*slot_next));
 		if (!pkmap_count || !pkmap_page || !slot_next)
-			abort();
+			return highmem_boot_failed();
 		fault_handles[0] =
 			fault_register(PKMAP_BASE, PKMAP_ADDR(nr_pkmap), pkmap_fault, NULL);
 	}
 	nr_local = KM_MAX_IDX * kmm_layout.nr_cpus;
 	local_busy = calloc(nr_local, sizeof(*local_busy));
 	local_pfn = calloc(nr_local, sizeof(*local_pfn));
-	if (!local_busy || !local_pfn)
-		abort();
+	if (!local_busy || !local_pfn) {
+		if (nr_pkmap)
+			fault_unregister(fault_handles[0]);
+		return highmem_boot_failed();
+	}
 	__atomic_store_n(&local_in_use, 0, __ATOMIC_RELAXED);
 	fault_handles[1] =
 		fault_register(FIXADDR_START, FIXADDR_TOP + PAGE_SIZE, fixmap_fault, NULL);

@@ -7,6 +7,7 @@
  * the frames that are really available.
  */
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +28,7 @@ static int memmap_init(void)
 
 	mem_map = os_alloc(len);
 	if (!mem_map)
-		abort();
+		return -ENOMEM; /* the boot fails with it */
 	kmm_machine.memmap_len = len;
 	for (unsigned long i = 0; i < n; i++) {
 		mem_map[i].flags = 1UL << PG_reserved;

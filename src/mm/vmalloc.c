@@ -977,7 +977,7 @@ static int vmalloc_init(void)
 	unsigned long area_pages = (VMALLOC_END - VMALLOC_START) >> PAGE_SHIFT;
 
 	if (!all)
-		abort();
+		return -ENOMEM; /* the boot fails with it, as the kernel's would */
 	all->va_start = VMALLOC_START;
 	all->va_end = VMALLOC_END;
 	memset(&free_tree, 0, sizeof(free_tree));
