@@ -229,16 +229,19 @@ static struct percpu_entry *register_address(const void *ptr, size_t size)
 		o->nr_members += e != NULL;
 	}
 	if (!e) {
+		/*
+		 * The copies are filled before the entry is published: once find() sees it, CPU
+		 * 0's owner may write the variable, and nothing may read it any more.
+		 */
 		copies = malloc(size * (KMM_MAX_CPUS - 1));
+		for (unsigned int i = 0; copies && i < KMM_MAX_CPUS - 1; i++)
+			memcpy(copies + i * size, ptr, size);
 		o = copies ? add_object(ptr, size, copies, size, KMM_MAX_CPUS) : NULL;
 		e = o ? insert(ptr, copies, size, o) : NULL;
 		if (!e) {
 			if (o)
 				remove_object(o);
 			free(copies);
-		} else {
-			for (unsigned int i = 0; i < KMM_MAX_CPUS - 1; i++)
-				memcpy(copies + i * size, ptr, size);
 		}
 	}
 	pthread_mutex_unlock(&percpu_lock);
