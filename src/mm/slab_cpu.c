@@ -435,9 +435,17 @@ static void *second_free(struct kmem_cache *s, struct slab_cpu *c)
 	return get_freepointer(s, head);
 }
 
-/* Never inlined, not even its head (the memset would make the fast path keep a frame). */
-__attribute__((noipa)) void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj,
-					   void *caller)
+/*
+ * Never inlined, not even its head (the memset would make the fast path keep a frame): gcc's
+ * noipa says so; clang, which has no noipa, does not split functions, so noinline does.
+ */
+#ifdef __clang__
+#define SLOW_PATH __attribute__((noinline))
+#else
+#define SLOW_PATH __attribute__((noipa))
+#endif
+
+SLOW_PATH void slab_free_slow(struct kmem_cache *s, struct page *page, void *obj, void *caller)
 {
 	struct slab_cpu *c, *h;
 	struct page *empty;
