@@ -448,8 +448,8 @@ static enum fault_action fixmap_fault(const struct os_fault *fault, void *arg)
 
 /* ------------------------------------------------------------------ boot */
 
-/* The host refused the slot tables: give back what was had and fail the boot. */
-static int highmem_boot_failed(void)
+/* Give the slot tables back (shutdown, or a boot the host refused them to). */
+static void free_slot_tables(void)
 {
 	free(pkmap_count);
 	free(pkmap_page);
@@ -461,6 +461,11 @@ static int highmem_boot_failed(void)
 	slot_next = NULL;
 	local_busy = NULL;
 	local_pfn = NULL;
+}
+
+static int highmem_boot_failed(void)
+{
+	free_slot_tables();
 	return -ENOMEM;
 }
 
@@ -501,16 +506,7 @@ static void highmem_exit(void)
 		fault_unregister(fault_handles[i]);
 		fault_handles[i] = -1;
 	}
-	free(pkmap_count);
-	free(pkmap_page);
-	free(slot_next);
-	free(local_busy);
-	free(local_pfn);
-	pkmap_count = NULL;
-	pkmap_page = NULL;
-	slot_next = NULL;
-	local_busy = NULL;
-	local_pfn = NULL;
+	free_slot_tables();
 	nr_pkmap = nr_local = 0;
 }
 
